@@ -1,0 +1,14 @@
+package dev.weft;
+
+/**
+ * A body of code that returns a value and may throw {@code X}. When a lambda throws no checked
+ * exception, {@code X} is inferred as {@link RuntimeException}.
+ *
+ * @param <T> the type of the result
+ * @param <X> the checked exception the body may throw
+ */
+@FunctionalInterface
+public interface ThrowingSupplier<T, X extends Exception> {
+  /** Runs the body and returns its result. */
+  T get() throws X;
+}

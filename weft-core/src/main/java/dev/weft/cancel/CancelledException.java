@@ -1,0 +1,57 @@
+package dev.weft.cancel;
+
+import java.util.Objects;
+
+/**
+ * Thrown at a checkpoint of a task whose enclosing cancel scope was cancelled; the task should let
+ * it propagate so that the scope can catch it.
+ *
+ * <p>Cancellation is level-triggered: as long as the task stays inside an effectively cancelled
+ * scope, every checkpoint throws a new {@code CancelledException}, however often the task catches
+ * one. The exception names the {@linkplain #scope() scope} that will catch it: the outermost
+ * cancelled scope visible from the task when it was thrown. See {@link dev.weft.cancel} for the
+ * rules.
+ *
+ * <p>Outside a Weft task (a plain thread that uses a stream), Weft's blocking operations throw
+ * this exception when the thread is interrupted; then {@link #scope()} is {@code null}.
+ */
+public final class CancelledException extends RuntimeException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final transient CancelScope scope;
+  private final String reason;
+  private final boolean deadlineExpired;
+
+  CancelledException(CancelScope scope, String reason, boolean deadlineExpired) {
+    super(message(scope, reason, deadlineExpired));
+    this.scope = scope;
+    this.reason = Objects.requireNonNull(reason, "reason");
+    this.deadlineExpired = deadlineExpired;
+  }
+
+  private static String message(CancelScope scope, String reason, boolean deadlineExpired) {
+    if (scope == null) {
+      return "cancelled: " + reason;
+    }
+    return (deadlineExpired ? "deadline expired: " : "cancelled: ") + reason + " (" + scope + ")";
+  }
+
+  /**
+   * Returns the scope whose cancellation this is, or {@code null} when a thread outside Weft was
+   * interrupted.
+   */
+  public CancelScope scope() {
+    return scope;
+  }
+
+  /** Returns the reason given to {@link CancelScope#cancel(String)}, or a description. */
+  public String reason() {
+    return reason;
+  }
+
+  /** Returns whether the scope was cancelled because its deadline expired. */
+  public boolean deadlineExpired() {
+    return deadlineExpired;
+  }
+}

@@ -1,0 +1,55 @@
+package dev.weft.internal.backend;
+
+import dev.weft.spi.Clock;
+import dev.weft.spi.Scheduler;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A run on real threads: tasks run concurrently, so a scheduling point has nothing to do, and
+ * parking is {@link LockSupport}'s.
+ */
+final class ThreadScheduler implements Scheduler {
+
+  private final ThreadFactory threads;
+  private final SystemClock clock = new SystemClock();
+
+  ThreadScheduler(ThreadFactory threads) {
+    this.threads = threads;
+  }
+
+  @Override
+  public Thread launch(String name, Runnable body) {
+    Thread thread = threads.newThread(body);
+    thread.setName(name);
+    thread.start();
+    return thread;
+  }
+
+  @Override
+  public void park(Object blocker) {
+    LockSupport.park(blocker);
+  }
+
+  @Override
+  public void unpark(Thread thread) {
+    LockSupport.unpark(thread);
+  }
+
+  /**
+   * Returns at once: the JDK already runs other tasks in parallel. (A virtual thread that never
+   * blocks keeps its carrier; see docs/semantics.md, "Checkpoints".)
+   */
+  @Override
+  public void yieldTurn() {}
+
+  @Override
+  public Clock clock() {
+    return clock;
+  }
+
+  @Override
+  public void close() {
+    clock.close();
+  }
+}

@@ -1,0 +1,167 @@
+package dev.weft.internal.backend;
+
+import dev.weft.spi.Clock;
+import java.util.Arrays;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * Pending timers ordered by deadline, then by the order they were added: a binary min-heap whose
+ * entries know their own index, so that a cancelled timer leaves in O(log n) and nothing keeps a
+ * reference to it.
+ *
+ * <h2>Implementation notes</h2>
+ * {@link #lock} guards {@link #heap}, {@link #size}, {@link #sequence} and every entry's
+ * {@code index}. An entry is in the heap exactly when its index is non-negative; {@link
+ * #remove} and {@link #pollDue} set it to -1 under the lock, so cancelling an entry that has
+ * already fired (or was already cancelled) finds index -1 and does nothing. The action runs
+ * outside the lock, after it has left the heap, so a cancel that races with the firing loses
+ * quietly: the action runs once or not at all.
+ */
+public final class TimerQueue {
+
+  /** One scheduled action; also the handle that cancels it. */
+  public final class Entry implements Clock.Timer {
+    final long deadline;
+    final long seq;
+    final Runnable action;
+    int index = -1; // guarded by lock; -1 when not in the heap
+
+    Entry(long deadline, long seq, Runnable action) {
+      this.deadline = deadline;
+      this.seq = seq;
+      this.action = action;
+    }
+
+    @Override
+    public void cancel() {
+      remove(this);
+    }
+  }
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private Entry[] heap = new Entry[16];
+  private int size;
+  private long sequence;
+
+  /**
+   * Adds a timer.
+   *
+   * @param onNewEarliest called under the lock with the entry when it became the earliest one, so
+   *     that the owner can wake whoever waits for the earliest deadline
+   */
+  public Entry add(long deadline, Runnable action, Consumer<Entry> onNewEarliest) {
+    lock.lock();
+    try {
+      Entry entry = new Entry(deadline, sequence++, action);
+      if (size == heap.length) {
+        heap = Arrays.copyOf(heap, size * 2);
+      }
+      entry.index = size;
+      heap[size++] = entry;
+      siftUp(entry.index);
+      if (heap[0] == entry) {
+        onNewEarliest.accept(entry);
+      }
+      return entry;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void remove(Entry entry) {
+    lock.lock();
+    try {
+      int i = entry.index;
+      if (i < 0) {
+        return;
+      }
+      entry.index = -1;
+      Entry last = heap[--size];
+      heap[size] = null;
+      if (i < size) {
+        heap[i] = last;
+        last.index = i;
+        siftDown(i);
+        siftUp(last.index);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Removes and returns the action of the earliest timer whose deadline is at or before now. */
+  public Runnable pollDue(long now) {
+    lock.lock();
+    try {
+      if (size == 0 || heap[0].deadline > now) {
+        return null;
+      }
+      Entry first = heap[0];
+      remove(first);
+      return first.action;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Returns the earliest deadline, or {@link Long#MAX_VALUE} when no timer is pending. */
+  public long nextDeadline() {
+    lock.lock();
+    try {
+      return size == 0 ? Long.MAX_VALUE : heap[0].deadline;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Returns the number of pending timers. */
+  public int size() {
+    lock.lock();
+    try {
+      return size;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static boolean before(Entry a, Entry b) {
+    return a.deadline < b.deadline || (a.deadline == b.deadline && a.seq < b.seq);
+  }
+
+  private void siftUp(int i) {
+    Entry e = heap[i];
+    while (i > 0) {
+      int parent = (i - 1) >>> 1;
+      Entry p = heap[parent];
+      if (!before(e, p)) {
+        break;
+      }
+      heap[i] = p;
+      p.index = i;
+      i = parent;
+    }
+    heap[i] = e;
+    e.index = i;
+  }
+
+  private void siftDown(int i) {
+    Entry e = heap[i];
+    int half = size >>> 1;
+    while (i < half) {
+      int child = 2 * i + 1;
+      int right = child + 1;
+      if (right < size && before(heap[right], heap[child])) {
+        child = right;
+      }
+      if (!before(heap[child], e)) {
+        break;
+      }
+      heap[i] = heap[child];
+      heap[i].index = i;
+      i = child;
+    }
+    heap[i] = e;
+    e.index = i;
+  }
+}

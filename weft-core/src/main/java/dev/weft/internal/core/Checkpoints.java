@@ -1,0 +1,86 @@
+package dev.weft.internal.core;
+
+import dev.weft.cancel.CancelledException;
+import dev.weft.spi.Clock;
+import dev.weft.time.Deadline;
+
+/**
+ * Checkpoints and sleeps, for the current thread: a Weft task, or a thread that no run started (for
+ * which an interrupt is the cancellation).
+ */
+public final class Checkpoints {
+
+  private Checkpoints() {}
+
+  /** Lets other tasks run, then throws if the current task is cancelled. */
+  public static void checkpoint() {
+    Task t = Task.current();
+    if (t == null) {
+      throwIfForeignInterrupted();
+      return;
+    }
+    t.runner.scheduler.yieldTurn();
+    t.throwIfCancelled();
+  }
+
+  /** Throws if the current task is cancelled; does not let other tasks run. */
+  public static void checkpointIfCancelled() {
+    Task t = Task.current();
+    if (t == null) {
+      throwIfForeignInterrupted();
+      return;
+    }
+    t.throwIfCancelled();
+  }
+
+  /** Lets other tasks run; never throws. */
+  public static void cancelShieldedCheckpoint() {
+    Task t = Task.current();
+    if (t != null) {
+      t.runner.scheduler.yieldTurn();
+    }
+  }
+
+  /**
+   * Called by an operation whose waiter was aborted, after it took the waiter out of its queue:
+   * throws the cancellation. Returns normally only when a shield raised since the abort hides the
+   * cancellation again; the operation then tries again.
+   */
+  public static void afterAbort() {
+    Task t = Task.current();
+    if (t == null) {
+      throw interrupted();
+    }
+    t.throwIfCancelled();
+  }
+
+  private static void throwIfForeignInterrupted() {
+    if (Thread.currentThread().isInterrupted()) {
+      throw interrupted();
+    }
+  }
+
+  private static CancelledException interrupted() {
+    return ApiAccess.get()
+        .cancelled(null, "thread '" + Thread.currentThread().getName() + "' was interrupted", false);
+  }
+
+  /** Sleeps until {@code deadline} on the run's clock; a checkpoint even when it has passed. */
+  public static void sleepUntil(long deadline) {
+    Task t = Task.require("Weft.sleep");
+    checkpoint();
+    Clock clock = t.runner.clock;
+    while (deadline == Scope.NEVER || deadline > clock.nanoTime()) {
+      Waiter<Void> w = Waiter.forCurrentThread(true, Deadline.ofNanos(deadline), "sleep until");
+      Clock.Timer timer =
+          deadline == Scope.NEVER ? null : clock.schedule(deadline, () -> w.complete(null));
+      if (w.await()) {
+        return;
+      }
+      if (timer != null) {
+        timer.cancel();
+      }
+      t.throwIfCancelled();
+    }
+  }
+}

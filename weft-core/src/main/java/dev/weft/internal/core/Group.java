@@ -1,0 +1,245 @@
+package dev.weft.internal.core;
+
+import dev.weft.cancel.CancelledException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The state behind one task group: its children, its failures, and the host's wait for them.
+ *
+ * <h2>Implementation notes</h2>
+ * The run's tree lock guards every field. {@code live} counts children that have been spawned
+ * and have not yet ended, including children of {@code start()} that have not called {@code
+ * started()} (they count from the start, so that the group cannot close while one of them may
+ * still move in). The group closes, under the lock, at the moment the host finds {@code live == 0}
+ * after its body ended; after that, {@link #spawn} fails, so "no child is still running when the
+ * group has exited" needs no further synchronisation. The host waits on an uncancellable {@link
+ * Waiter}: cancellation reaches the children through the scope tree (they sit below the group's
+ * scope, which sits below the host's), and the host must wait for them whatever happens.
+ *
+ * <pre>
+ *   OPEN ──(body ended and live == 0)──▶ CLOSED       TaskGroupTest.startSoon_afterExit_throws
+ * </pre>
+ */
+public final class Group {
+
+  /** What a child task runs. */
+  @FunctionalInterface
+  public interface ChildBody {
+    void run(Task self) throws Throwable;
+  }
+
+  /** The handshake between a caller of {@code start()} and its child. */
+  public static final class Starter {
+    /** Completed with the started value, or with a {@link Failed}. */
+    final Waiter<Object> waiter;
+
+    boolean started; // guarded by the tree lock
+
+    private Starter(Waiter<Object> waiter) {
+      this.waiter = waiter;
+    }
+
+    /** Creates the handshake; the caller of {@code start()} waits on it, uncancellably. */
+    public static Starter forCurrentTask(Object group) {
+      return new Starter(Waiter.forCurrentThread(false, group, "start a task in"));
+    }
+
+    public Waiter<Object> waiter() {
+      return waiter;
+    }
+  }
+
+  /** How a child of {@code start()} ended before calling {@code started()}. */
+  public record Failed(Throwable failure) {}
+
+  private final Runner runner;
+  private final Task host;
+  private final Scope scope;
+
+  private int live;
+  private boolean closed;
+  private final List<Throwable> failures = new ArrayList<>(2);
+  private boolean childCancelled;
+  private Waiter<Void> joiner;
+
+  /**
+   * How the group's children ended.
+   *
+   * @param failures every failure (of the body or a child), in the order they happened
+   * @param childCancelled whether some child ended with a cancellation from the group's scope or
+   *     a scope outside it
+   * @param bodyOutcome what the body threw, unless it is among the failures: {@code null} or a
+   *     cancellation from above
+   */
+  public record Ending(List<Throwable> failures, boolean childCancelled, Throwable bodyOutcome) {}
+
+  public Group(Task host, Scope scope) {
+    this.runner = host.runner;
+    this.host = host;
+    this.scope = scope;
+  }
+
+  /**
+   * Starts a child task. With a {@code starter}, the child sits below {@code caller}'s innermost
+   * scope until it calls {@link #started}; otherwise it sits below the group's scope at once.
+   */
+  public Task spawn(Task caller, String name, ChildBody body, Starter starter) {
+    if (caller.runner != runner) {
+      throw new IllegalStateException(
+          "this task group belongs to another Weft run than " + caller);
+    }
+    Task child;
+    runner.lock.lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException(
+            "this task group has finished; it cannot start "
+                + (name != null ? "task '" + name + "'" : "a new task"));
+      }
+      child = new Task(runner, name, host, this, starter);
+      child.root.enterLocked(child, starter != null ? caller.innermost : scope);
+      live++;
+      runner.addLiveLocked(child);
+    } finally {
+      runner.lock.unlock();
+    }
+    try {
+      runner.scheduler.launch(child.name, () -> runChild(child, body));
+    } catch (Throwable t) {
+      runner.lock.lock();
+      try {
+        childEndedLocked(child, child.endLocked(t));
+      } finally {
+        runner.lock.unlock();
+      }
+    }
+    return child;
+  }
+
+  private void runChild(Task child, ChildBody body) {
+    child.begin();
+    Throwable outcome = null;
+    try {
+      body.run(child);
+    } catch (Throwable t) {
+      outcome = t;
+    }
+    runner.lock.lock();
+    try {
+      childEndedLocked(child, child.endLocked(outcome));
+    } finally {
+      runner.lock.unlock();
+    }
+    child.detachFromThread();
+  }
+
+  private void childEndedLocked(Task child, Throwable outcome) {
+    Starter starter = child.starter;
+    if (starter != null && !starter.started) {
+      starter.started = true; // a later started() must fail, not move a dead task
+      starter.waiter.complete(new Failed(outcome));
+    } else if (outcome != null) {
+      if (isCancellationFromAbove(outcome)) {
+        childCancelled = true;
+      } else {
+        addFailureLocked(outcome, child.toString());
+      }
+    }
+    live--;
+    if (live == 0 && joiner != null) {
+      joiner.complete(null);
+      joiner = null;
+    }
+  }
+
+  /**
+   * Moves a child of {@code start()} into the group and hands {@code value} to the caller.
+   *
+   * @throws IllegalStateException if the child already called it
+   */
+  public void started(Task child, Object value) {
+    runner.lock.lock();
+    try {
+      Starter starter = child.starter;
+      if (starter.started) {
+        throw new IllegalStateException(
+            "TaskStatus.started() was already called by " + child);
+      }
+      starter.started = true;
+      child.root.reparentLocked(scope);
+      starter.waiter.complete(value);
+    } finally {
+      runner.lock.unlock();
+    }
+  }
+
+  /**
+   * The host's side of leaving the group: records a failure of the body, waits for every child,
+   * and closes the group.
+   *
+   * @param bodyOutcome what the body threw, or {@code null}
+   * @return how the children ended
+   */
+  public Ending finish(Throwable bodyOutcome) {
+    Throwable cancellation = null;
+    runner.lock.lock();
+    try {
+      Throwable outcome = Scope.adoptInterruptLocked(host, bodyOutcome);
+      if (outcome != null) {
+        if (isCancellationFromAbove(outcome)) {
+          cancellation = outcome;
+        } else {
+          addFailureLocked(outcome, "the task group's body");
+        }
+      }
+    } finally {
+      runner.lock.unlock();
+    }
+    while (true) {
+      Waiter<Void> w;
+      runner.lock.lock();
+      try {
+        if (live == 0) {
+          closed = true;
+          return new Ending(List.copyOf(failures), childCancelled, cancellation);
+        }
+        w = Waiter.forCurrentThread(false, this, "join");
+        joiner = w;
+      } finally {
+        runner.lock.unlock();
+      }
+      w.await();
+    }
+  }
+
+  private void addFailureLocked(Throwable failure, String source) {
+    failures.add(failure);
+    if (failures.size() == 1) {
+      scope.cancelLocked(source + " failed: " + failure, false);
+    }
+  }
+
+  /**
+   * Whether {@code outcome} is a cancellation of this run aimed at the group's scope or a scope
+   * that encloses it: then the host raises the same cancellation itself, and the child's copy is
+   * dropped. A cancellation aimed anywhere else (another run's, or one a task stored and rethrew
+   * later) is a failure like any other exception.
+   */
+  private boolean isCancellationFromAbove(Throwable outcome) {
+    if (!(outcome instanceof CancelledException ce) || ce.scope() == null) {
+      return false;
+    }
+    Scope target = ApiAccess.get().node(ce.scope());
+    return target.owner != null && target.owner.runner == runner && scope.isWithin(target);
+  }
+
+  public Scope scope() {
+    return scope;
+  }
+
+  @Override
+  public String toString() {
+    return "task group of " + host;
+  }
+}

@@ -1,0 +1,194 @@
+package dev.weft.internal.core;
+
+import dev.weft.ThrowingSupplier;
+import dev.weft.spi.Backend;
+import dev.weft.spi.Clock;
+import dev.weft.spi.Scheduler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One run of Weft: the root task, every task below it, their scope tree, and the backend's
+ * scheduler and clock.
+ *
+ * <h2>Implementation notes</h2>
+ * {@link #lock} is the run's tree lock. It guards the shape and state of the scope tree (see
+ * {@link Scope}), every task group's bookkeeping (see {@link Group}), the list of live tasks, and
+ * the interrupts Weft sends. One lock keeps every decision about "who is cancelled" atomic with
+ * respect to every change of the tree; it is held only for short, non-blocking sections (no park,
+ * no user code), and the hot paths (a checkpoint that finds nothing, a handoff between tasks) do
+ * not take it. Other locks (a stream's, the clock's) may be taken while holding it; it is never
+ * taken while holding them, except by a timer action that holds no other lock.
+ */
+public final class Runner {
+
+  final Scheduler scheduler;
+  final Clock clock;
+  final String backendName;
+  final ReentrantLock lock = new ReentrantLock();
+
+  private long taskIds; // guarded by lock
+  private Task liveHead; // guarded by lock
+  private int liveCount; // guarded by lock
+
+  private Runner(Scheduler scheduler, String backendName) {
+    this.scheduler = scheduler;
+    this.clock = scheduler.clock();
+    this.backendName = backendName;
+  }
+
+  /** Runs {@code main} as the root task of a new run on {@code backend}; see {@code Weft.run}. */
+  public static <T, X extends Exception> T run(Backend backend, ThrowingSupplier<T, X> main)
+      throws X {
+    Objects.requireNonNull(backend, "backend");
+    Objects.requireNonNull(main, "main");
+    if (Task.current() != null) {
+      throw new IllegalStateException(
+          "Weft.run was called from inside Weft " + Task.current()
+              + "; use a TaskGroup to run more tasks");
+    }
+    Scheduler scheduler = backend.open();
+    Runner runner = new Runner(scheduler, backend.name());
+    RootOutcome<T> outcome = new RootOutcome<>();
+    try {
+      Task root = runner.newRootTask();
+      scheduler.launch("main", () -> runner.runRoot(root, main, outcome));
+      outcome.await(root);
+    } finally {
+      scheduler.close();
+    }
+    return outcome.valueOrThrow();
+  }
+
+  private Task newRootTask() {
+    lock.lock();
+    try {
+      Task root = new Task(this, "main", null, null, null);
+      root.root.enterLocked(root, null);
+      addLiveLocked(root);
+      return root;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private <T, X extends Exception> void runRoot(
+      Task root, ThrowingSupplier<T, X> main, RootOutcome<T> outcome) {
+    root.begin();
+    T value = null;
+    Throwable failure = null;
+    try {
+      value = main.get();
+    } catch (Throwable t) {
+      failure = t;
+    }
+    lock.lock();
+    try {
+      failure = root.endLocked(failure);
+    } finally {
+      lock.unlock();
+    }
+    root.detachFromThread();
+    outcome.finish(value, failure);
+  }
+
+  /** The result of the root task, handed to the thread that called {@code Weft.run}. */
+  private static final class RootOutcome<T> {
+    private final CountDownLatch done = new CountDownLatch(1);
+    private T value;
+    private Throwable failure;
+
+    void finish(T v, Throwable f) {
+      value = v;
+      failure = f;
+      done.countDown(); // publishes value and failure
+    }
+
+    /**
+     * Waits on the caller's thread, which is not a Weft task. Interrupting the caller cancels the
+     * run's root scope; the caller still waits for the run to end and keeps its interrupt status.
+     */
+    void await(Task root) {
+      boolean interrupted = false;
+      while (true) {
+        try {
+          done.await();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+          root.root.cancel("the thread that called Weft.run was interrupted");
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    @SuppressWarnings("unchecked")
+    <X extends Exception> T valueOrThrow() throws X {
+      if (failure != null) {
+        throw (X) failure; // main declares X; anything else it throws is unchecked
+      }
+      return value;
+    }
+  }
+
+  // ---- live tasks -----------------------------------------------------------------------------
+
+  long nextTaskId() {
+    assert lock.isHeldByCurrentThread();
+    return ++taskIds;
+  }
+
+  void addLiveLocked(Task task) {
+    task.nextLive = liveHead;
+    if (liveHead != null) {
+      liveHead.prevLive = task;
+    }
+    liveHead = task;
+    liveCount++;
+  }
+
+  void removeLiveLocked(Task task) {
+    if (task.prevLive != null) {
+      task.prevLive.nextLive = task.nextLive;
+    } else {
+      liveHead = task.nextLive;
+    }
+    if (task.nextLive != null) {
+      task.nextLive.prevLive = task.prevLive;
+    }
+    task.prevLive = null;
+    task.nextLive = null;
+    liveCount--;
+  }
+
+  /** Returns the run's live tasks, oldest first. */
+  public List<Task> liveTasks() {
+    lock.lock();
+    try {
+      List<Task> tasks = new ArrayList<>(liveCount);
+      for (Task t = liveHead; t != null; t = t.nextLive) {
+        tasks.add(t);
+      }
+      return tasks.reversed();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public Scheduler scheduler() {
+    return scheduler;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  public String backendName() {
+    return backendName;
+  }
+}

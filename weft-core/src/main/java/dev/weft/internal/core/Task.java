@@ -1,0 +1,225 @@
+package dev.weft.internal.core;
+
+import dev.weft.cancel.CancelledException;
+
+/**
+ * The runtime state of one Weft task: its place in the scope tree, what it is parked on, and the
+ * bookkeeping of the interrupts Weft sends it.
+ *
+ * <h2>Implementation notes</h2>
+ * {@code innermost} is written only by the task's own thread, under the tree lock; the task reads
+ * it freely (its own writes), other threads read it under the lock. {@code parkedOn} is volatile
+ * and written only by the task: set before the task checks for cancellation and parks, cleared
+ * after it wakes. A canceller sets {@code effective} (volatile) and then reads {@code parkedOn};
+ * the task writes {@code parkedOn} and then reads {@code effective}; so either the canceller
+ * aborts the waiter or the task sees the cancellation and aborts it itself (see {@link Waiter}).
+ *
+ * <p><b>Interrupts.</b> While a task is effectively cancelled, Weft keeps its interrupt status set,
+ * so that a JDK call that blocks outside Weft (socket I/O, {@code Thread.sleep}, a {@code
+ * BlockingQueue}) wakes up. {@code interruptPending} (guarded by the tree lock) records that Weft
+ * set it. When the task stops being cancelled (its scope caught the cancellation, it entered a
+ * shield) or ends, Weft clears the status on the task's own thread, the only thread that can clear
+ * it; a change made by another thread is cleaned up at the task's next scope change or park. Weft
+ * never clears an interrupt it did not send.
+ */
+public final class Task {
+
+  private static final ThreadLocal<Task> CURRENT = new ThreadLocal<>();
+
+  final long id;
+  final String name;
+  final Task parent;
+  final Runner runner;
+  final Scope root;
+  final Group group; // null for the root task
+  final Group.Starter starter; // non-null for a child of start() until it ends
+
+  volatile Thread thread;
+  Scope innermost;
+  volatile Waiter<?> parkedOn;
+  private volatile boolean interruptPending; // written under runner.lock; read as a hint
+
+  // The run's list of live tasks; guarded by runner.lock.
+  Task prevLive;
+  Task nextLive;
+
+  Task(Runner runner, String name, Task parent, Group group, Group.Starter starter) {
+    this.runner = runner;
+    this.id = runner.nextTaskId();
+    this.name = name != null ? name : "task-" + id;
+    this.parent = parent;
+    this.group = group;
+    this.starter = starter;
+    this.root = ApiAccess.get().node(ApiAccess.get().newScope());
+  }
+
+  /** Returns the current thread's task, or {@code null} on a thread that no Weft run started. */
+  public static Task current() {
+    return CURRENT.get();
+  }
+
+  /** Returns the current task, or throws naming the operation that needs one. */
+  public static Task require(String operation) {
+    Task t = CURRENT.get();
+    if (t == null) {
+      throw new IllegalStateException(
+          operation + " must be called from a Weft task (inside Weft.run), not from thread '"
+              + Thread.currentThread().getName() + "'");
+    }
+    return t;
+  }
+
+  /** First thing a task's thread does. */
+  void begin() {
+    CURRENT.set(this);
+    runner.lock.lock();
+    try {
+      thread = Thread.currentThread();
+      if (innermost.effective) {
+        interruptLocked(); // it was cancelled before it ran
+      }
+    } finally {
+      runner.lock.unlock();
+    }
+  }
+
+  /**
+   * Last thing a task's thread does: leaves the root scope and the list of live tasks. Called with
+   * the lock held.
+   *
+   * @return the task's outcome, with an {@link InterruptedException} replaced by its cancellation
+   */
+  Throwable endLocked(Throwable outcome) {
+    Throwable result = root.exitLocked(this, Scope.adoptInterruptLocked(this, outcome));
+    runner.removeLiveLocked(this);
+    if (interruptPending) {
+      interruptPending = false;
+      Thread.interrupted();
+    }
+    return result;
+  }
+
+  void detachFromThread() {
+    CURRENT.remove();
+  }
+
+  // ---- cancellation ---------------------------------------------------------------------------
+
+  /** Whether a checkpoint of this task would throw now: exactly the checkpoint's predicate. */
+  public boolean hasPendingCancellation() {
+    if (Thread.currentThread() == thread) {
+      return innermost.effective;
+    }
+    runner.lock.lock();
+    try {
+      return innermost != null && innermost.effective;
+    } finally {
+      runner.lock.unlock();
+    }
+  }
+
+  /** Throws the pending cancellation of the current task, if there is one. */
+  public void throwIfCancelled() {
+    if (innermost.effective) {
+      CancelledException ce = pendingCancellation();
+      if (ce != null) {
+        throw ce;
+      }
+    }
+  }
+
+  /** Returns a new exception for this task's pending cancellation, or {@code null}. */
+  public CancelledException pendingCancellation() {
+    runner.lock.lock();
+    try {
+      return cancellationLocked();
+    } finally {
+      runner.lock.unlock();
+    }
+  }
+
+  /** Returns a new exception for this task's pending cancellation, or {@code null}. */
+  CancelledException cancellationLocked() {
+    Scope target = innermost.cancellationTargetLocked();
+    return target == null ? null : target.newCancelledException();
+  }
+
+  /** Called by the tree when the effective state of this task's innermost scope changed. */
+  void cancellationChangedLocked(boolean cancelled) {
+    if (cancelled) {
+      Waiter<?> w = parkedOn;
+      if (w != null) {
+        w.abortForCancellation();
+      }
+      interruptLocked();
+    } else {
+      dropStaleInterruptLocked();
+    }
+  }
+
+  private void interruptLocked() {
+    Thread t = thread;
+    if (!interruptPending && t != null) {
+      interruptPending = true;
+      t.interrupt();
+    }
+  }
+
+  /** Clears Weft's interrupt when this task is no longer cancelled, if called on its thread. */
+  void dropStaleInterruptLocked() {
+    if (interruptPending
+        && Thread.currentThread() == thread
+        && (innermost == null || !innermost.effective)) {
+      interruptPending = false;
+      Thread.interrupted();
+    }
+  }
+
+  /** After a park: clears an interrupt left by a cancellation that a shield has since hidden. */
+  void afterPark() {
+    if (interruptPending && !innermost.effective) {
+      runner.lock.lock();
+      try {
+        dropStaleInterruptLocked();
+      } finally {
+        runner.lock.unlock();
+      }
+    }
+  }
+
+  public long effectiveDeadline() {
+    runner.lock.lock();
+    try {
+      return innermost.effectiveDeadlineLocked();
+    } finally {
+      runner.lock.unlock();
+    }
+  }
+
+  // ---- identity -------------------------------------------------------------------------------
+
+  public long id() {
+    return id;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Task parent() {
+    return parent;
+  }
+
+  public Runner runner() {
+    return runner;
+  }
+
+  public Scope innermost() {
+    return innermost;
+  }
+
+  @Override
+  public String toString() {
+    return "task '" + name + "' (#" + id + ")";
+  }
+}

@@ -1,0 +1,163 @@
+package dev.weft.internal.core;
+
+import dev.weft.internal.backend.ForeignParker;
+import dev.weft.spi.Parker;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The one park primitive of Weft: a parked task's single waiter, which is either completed with a
+ * value or aborted, exactly once.
+ *
+ * <pre>
+ *            complete(v) wins the CAS
+ *   WAITING ───────────────────────────▶ COMPLETED(v)   WaiterTest.complete_thenAbort_abortLoses
+ *      │
+ *      └───────────────────────────────▶ ABORTED        WaiterTest.abort_thenComplete_completeLoses
+ *            abortForCancellation() wins the CAS
+ * </pre>
+ *
+ * <p>A resource (a stream, a lock, a task group) keeps waiters in its own queue, under its own lock.
+ * Whoever wins the CAS owns the outcome: a completer that wins has handed its value over and the
+ * operation succeeds, even if a cancellation arrives a moment later (that cancellation is then
+ * delivered at the task's next checkpoint). A completer that loses must offer its value to the next
+ * waiter. An aborted task removes its waiter from the resource's queue itself, under the
+ * resource's lock; a completer that polls an aborted waiter simply skips it. Nobody ever asks
+ * whether a waiter is "about to be cancelled".
+ *
+ * <h2>Implementation notes</h2>
+ * {@code state} is the only mutable field; the CAS from WAITING is the single decision point.
+ * The winner unparks the waiting thread after the CAS, so the value is published (volatile write)
+ * before the thread can observe the new state. The thread re-checks {@code state} after every
+ * (possibly spurious) return from park. Cancellation reaches a parked task through {@link
+ * Task#parkedOn}: the task publishes the waiter there before it re-checks its scope's {@code
+ * effective} flag, and the canceller sets that flag before it reads {@code parkedOn}, so one of
+ * them always aborts the waiter (a Dekker-style handshake on two volatiles; {@code
+ * WaiterModelCheckTest} checks it).
+ *
+ * <p>Inside a task, interrupts do not end the wait; they are absorbed and re-asserted afterwards.
+ * On a thread that no Weft run started, an interrupt aborts a cancellable wait, because for such
+ * a thread the interrupt is the only way to cancel.
+ *
+ * @param <V> the type of the value handed over
+ */
+public final class Waiter<V> {
+
+  private static final Object WAITING = new Object();
+  private static final Object ABORTED = new Object();
+  private static final Object NULL = new Object();
+  private static final VarHandle STATE;
+
+  static {
+    try {
+      STATE = MethodHandles.lookup().findVarHandle(Waiter.class, "state", Object.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private volatile Object state = WAITING;
+  private final Thread thread;
+  private final Parker parker;
+  private final Task task;
+  private final boolean cancellable;
+  private final Object resource;
+  private final String operation;
+
+  private Waiter(Task task, boolean cancellable, Object resource, String operation) {
+    this.thread = Thread.currentThread();
+    this.task = task;
+    this.parker = task != null ? task.runner.scheduler : ForeignParker.INSTANCE;
+    this.cancellable = cancellable;
+    this.resource = resource;
+    this.operation = operation;
+  }
+
+  /**
+   * Creates a waiter for the current thread, a Weft task or not.
+   *
+   * @param cancellable whether a cancellation (or, outside a task, an interrupt) aborts the wait
+   * @param resource what is waited on, for reports
+   * @param operation what the task does there ("receive", "acquire"), for reports
+   */
+  public static <V> Waiter<V> forCurrentThread(
+      boolean cancellable, Object resource, String operation) {
+    return new Waiter<>(Task.current(), cancellable, resource, operation);
+  }
+
+  /** Hands {@code value} to the waiting thread; returns {@code false} if it was already aborted. */
+  public boolean complete(V value) {
+    if (STATE.compareAndSet(this, WAITING, value == null ? NULL : value)) {
+      parker.unpark(thread);
+      return true;
+    }
+    return false;
+  }
+
+  /** Aborts a cancellable wait; returns {@code false} if it was already completed. */
+  boolean abortForCancellation() {
+    if (cancellable && STATE.compareAndSet(this, WAITING, ABORTED)) {
+      parker.unpark(thread);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Parks the current thread (the one that created this waiter) until the waiter is completed or
+   * aborted.
+   *
+   * @return {@code true} if completed (then {@link #value()} holds the value), {@code false} if
+   *     aborted
+   */
+  public boolean await() {
+    Task t = task;
+    if (t != null) {
+      t.parkedOn = this;
+      if (cancellable && t.innermost.effective) {
+        abortForCancellation();
+      }
+    }
+    boolean interrupted = false;
+    while (state == WAITING) {
+      parker.park(this);
+      if (Thread.interrupted()) {
+        interrupted = true;
+        if (t == null) {
+          abortForCancellation();
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (t != null) {
+      t.parkedOn = null;
+      t.afterPark();
+    }
+    return state != ABORTED;
+  }
+
+  /** Returns the value handed over; valid after {@link #await()} returned {@code true}. */
+  @SuppressWarnings("unchecked")
+  public V value() {
+    Object s = state;
+    return s == NULL ? null : (V) s;
+  }
+
+  /** Returns whether nobody has completed or aborted this waiter yet. */
+  public boolean isWaiting() {
+    return state == WAITING;
+  }
+
+  /** The task that waits, or {@code null} for a thread outside Weft. */
+  public Task task() {
+    return task;
+  }
+
+  @Override
+  public String toString() {
+    return (task != null ? task.toString() : "thread '" + thread.getName() + "'")
+        + " waiting to " + operation + " " + resource;
+  }
+}

@@ -1,0 +1,34 @@
+package dev.weft.spi;
+
+import dev.weft.internal.backend.ThreadBackend;
+
+/**
+ * Decides how Weft's tasks run: which threads they get, how they park, and what the clock is.
+ *
+ * <p>Every backend runs the same semantics (see {@code docs/semantics.md}); they differ in how
+ * tasks are scheduled. Weft ships {@linkplain #virtualThreads() virtual threads} (the default) and
+ * {@linkplain #platformThreads() platform threads}; the {@code weft-deterministic} module adds a
+ * backend that runs one task at a time under a seeded schedule with a virtual clock.
+ *
+ * <p>A backend is a stateless description; {@link #open()} creates the state of one run.
+ */
+public interface Backend {
+
+  /** Returns a short name for reports and test names, such as {@code "virtual"}. */
+  String name();
+
+  /** Creates the scheduler of one run. Called by {@code Weft.run}. */
+  Scheduler open();
+
+  /**
+   * Each task runs on its own virtual thread; the clock is {@link System#nanoTime()}. The default.
+   */
+  static Backend virtualThreads() {
+    return ThreadBackend.VIRTUAL;
+  }
+
+  /** Each task runs on its own platform (daemon) thread; the clock is {@link System#nanoTime()}. */
+  static Backend platformThreads() {
+    return ThreadBackend.PLATFORM;
+  }
+}

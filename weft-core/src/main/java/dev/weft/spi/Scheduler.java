@@ -1,0 +1,38 @@
+package dev.weft.spi;
+
+/**
+ * One run of a {@link Backend}: starts tasks, parks and wakes them, and owns the run's clock.
+ *
+ * <p>Weft creates one scheduler per {@code Weft.run} and closes it when the run's root task has
+ * ended; by then every task it launched has ended too.
+ *
+ * <h2>Thread safety</h2>
+ * Every method may be called from any thread of the run, and {@link #unpark} also from threads
+ * that are not tasks (a legacy thread feeding a stream wakes a task).
+ */
+public interface Scheduler extends Parker, AutoCloseable {
+
+  /**
+   * Starts {@code body} as a new task on a new thread and returns that thread. The body catches
+   * everything it throws; when it returns, the task has ended.
+   *
+   * @param name the task's name, used for the thread name
+   * @param body what the task runs
+   * @return the thread that runs the task
+   */
+  Thread launch(String name, Runnable body);
+
+  /**
+   * A scheduling point: lets the backend run other tasks before the caller continues. Thread
+   * backends, where tasks already run concurrently, may return at once; a deterministic backend
+   * picks the next task here.
+   */
+  void yieldTurn();
+
+  /** Returns this run's clock. */
+  Clock clock();
+
+  /** Releases the run's resources (a timer thread, say). Called once, after the last task ended. */
+  @Override
+  void close();
+}

@@ -1,0 +1,117 @@
+package dev.weft.sync;
+
+import dev.weft.internal.core.Checkpoints;
+import dev.weft.internal.core.Waiter;
+import java.util.ArrayDeque;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A one-shot signal: tasks {@linkplain #await() wait} until some task {@linkplain #set() sets}
+ * it; once set, it stays set (there is no {@code clear}, as in Trio).
+ *
+ * <h2>Cancellation</h2>
+ * {@link #await()} is a checkpoint, also when the event is already set. A waiter that {@code set}
+ * has woken returns normally even if its scope is cancelled a moment later; the cancellation comes
+ * at its next checkpoint.
+ *
+ * <h2>Thread safety</h2>
+ * Every method may be called from any thread, including threads that no Weft run started.
+ *
+ * <h2>Memory consistency effects</h2>
+ * Actions before {@code set} happen-before every {@code await} that returns because of it, and
+ * every {@code isSet} that returns {@code true}.
+ */
+public final class Event {
+
+  /*
+   * Implementation notes. `lock` guards `waiters` and the write of `set`; `set` is volatile so that
+   * isSet() and the fast path of await() need no lock. A waiter is enqueued only while `set` is
+   * false (checked under the lock), and set() completes every queued waiter under the lock, so no
+   * waiter is left behind. A waiter aborted by cancellation removes itself under the lock; one
+   * that set() completed first stays completed (the Waiter's CAS decides).
+   */
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final ArrayDeque<Waiter<Void>> waiters = new ArrayDeque<>();
+  private volatile boolean set;
+
+  /** Creates an event that is not set. */
+  public Event() {}
+
+  /** Sets the event and wakes every waiting task. Idempotent; never blocks. */
+  public void set() {
+    lock.lock();
+    try {
+      if (set) {
+        return;
+      }
+      set = true;
+      for (Waiter<Void> w; (w = waiters.poll()) != null; ) {
+        w.complete(null);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Returns whether the event is set. */
+  public boolean isSet() {
+    return set;
+  }
+
+  /**
+   * Waits until the event is set. A checkpoint.
+   *
+   * @throws dev.weft.cancel.CancelledException if the task is cancelled before the event is set
+   *     (or, on a thread outside Weft, interrupted)
+   */
+  public void await() {
+    Checkpoints.checkpoint();
+    while (!set) {
+      Waiter<Void> w;
+      lock.lock();
+      try {
+        if (set) {
+          return;
+        }
+        w = Waiter.forCurrentThread(true, this, "await");
+        waiters.add(w);
+      } finally {
+        lock.unlock();
+      }
+      if (w.await()) {
+        return;
+      }
+      lock.lock();
+      try {
+        waiters.remove(w);
+      } finally {
+        lock.unlock();
+      }
+      Checkpoints.afterAbort();
+    }
+  }
+
+  /** Returns a snapshot of this event's state. */
+  public Statistics statistics() {
+    lock.lock();
+    try {
+      return new Statistics(set, waiters.size());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * A snapshot of an event.
+   *
+   * @param set whether the event was set
+   * @param tasksWaiting how many tasks were waiting for it
+   */
+  public record Statistics(boolean set, int tasksWaiting) {}
+
+  @Override
+  public String toString() {
+    return "Event@" + Integer.toHexString(System.identityHashCode(this)) + (set ? "[set]" : "");
+  }
+}

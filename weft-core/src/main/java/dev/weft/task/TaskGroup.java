@@ -1,0 +1,191 @@
+package dev.weft.task;
+
+import dev.weft.ThrowingRunnable;
+import dev.weft.cancel.CancelScope;
+import dev.weft.cancel.CancelledException;
+import dev.weft.internal.core.ApiAccess;
+import dev.weft.internal.core.Checkpoints;
+import dev.weft.internal.core.Group;
+import dev.weft.internal.core.Scope;
+import dev.weft.internal.core.Task;
+import java.util.Objects;
+
+/**
+ * A scope that owns tasks: {@link #run} returns only when every task started in the group has
+ * ended, so no task outlives the code that started it.
+ *
+ * <p>The group has a {@linkplain #cancelScope() cancel scope}, entered around the body; every task
+ * of the group runs below it. The first failure, of the body or of a task, cancels that scope, so
+ * that the body and the other tasks stop at their next checkpoint; {@code run} then throws a
+ * {@link TaskGroupException} with every failure.
+ *
+ * <pre>{@code
+ * TaskGroup.run(group -> {
+ *     group.startSoon("fetch-a", () -> fetch("a"));
+ *     group.startSoon("fetch-b", () -> fetch("b"));
+ * }); // both fetches have ended here
+ * }</pre>
+ *
+ * <h2>Cancellation</h2>
+ * Cancelling the group's scope, or any scope around the group, cancels the body and every task.
+ * A shield inside the body shields only the body, never the tasks. When the group ends with
+ * cancellations only (no failure), {@code run} throws one {@link CancelledException} (the one the
+ * body threw, or the host's own if only tasks were cancelled), which the cancelled scope then
+ * catches; if the group's own scope was cancelled, {@code run} returns normally. Leaving a group
+ * lets other tasks run but is not otherwise a checkpoint: a group whose body and tasks never
+ * reached a checkpoint ends normally even inside a cancelled scope.
+ *
+ * <h2>Thread safety</h2>
+ * {@link #startSoon} and {@link #start} may be called by any task of the same run while the group
+ * is open, including by its own tasks after the body has ended.
+ *
+ * <h2>Memory consistency effects</h2>
+ * Actions of a task before it ends happen-before {@code run} returns or throws. Actions before
+ * {@code startSoon} happen-before the task starts.
+ */
+public final class TaskGroup {
+
+  /** The body of a task group. */
+  @FunctionalInterface
+  public interface Body {
+    /** Runs the body; {@code group} accepts new tasks until the group has ended. */
+    void run(TaskGroup group) throws Exception;
+  }
+
+  private final Group group;
+  private final CancelScope scope;
+
+  private TaskGroup(Group group, CancelScope scope) {
+    this.group = group;
+    this.scope = scope;
+  }
+
+  /**
+   * Opens a task group, runs {@code body} in the current task, waits for every task started in the
+   * group, and closes it.
+   *
+   * @throws TaskGroupException if the body or a task failed; it holds every failure
+   * @throws CancelledException if the group ended by a cancellation of a scope outside it
+   * @throws IllegalStateException if the caller is not a Weft task
+   */
+  public static void run(Body body) {
+    Objects.requireNonNull(body, "body");
+    Task host = Task.require("TaskGroup.run");
+    CancelScope scope = CancelScope.create();
+    Scope node = ApiAccess.nodeOf(scope);
+    node.enter(host);
+    Group group = new Group(host, node);
+    Throwable bodyOutcome = null;
+    try {
+      body.run(new TaskGroup(group, scope));
+    } catch (Throwable t) {
+      bodyOutcome = t;
+    }
+    Group.Ending ending = group.finish(bodyOutcome);
+    Throwable outcome;
+    if (!ending.failures().isEmpty()) {
+      outcome = new TaskGroupException(ending.failures());
+    } else if (ending.bodyOutcome() != null) {
+      outcome = ending.bodyOutcome();
+    } else {
+      Checkpoints.cancelShieldedCheckpoint();
+      outcome = ending.childCancelled() ? host.pendingCancellation() : null;
+    }
+    Throwable thrown = node.exit(host, outcome);
+    if (thrown instanceof RuntimeException e) {
+      throw e;
+    } else if (thrown != null) {
+      throw new AssertionError("a task group throws only unchecked exceptions", thrown);
+    }
+  }
+
+  /**
+   * Starts {@code task} in this group and returns at once. Not a checkpoint.
+   *
+   * @throws IllegalStateException if the group has ended, or the caller is not a task of this run
+   */
+  public void startSoon(ThrowingRunnable<?> task) {
+    startSoon(null, task);
+  }
+
+  /**
+   * Starts {@code task} in this group, named {@code name}, and returns at once. Not a checkpoint.
+   *
+   * @param name the task's name (for reports and its thread), or {@code null} for a generated one
+   * @throws IllegalStateException if the group has ended, or the caller is not a task of this run
+   */
+  public void startSoon(String name, ThrowingRunnable<?> task) {
+    Objects.requireNonNull(task, "task");
+    Task caller = Task.require("TaskGroup.startSoon");
+    group.spawn(caller, name, self -> task.run(), null);
+  }
+
+  /** As {@link #start(String, StartableTask)}, with a generated name. */
+  public <T, X extends Exception> T start(StartableTask<T, X> task) throws X {
+    return start(null, task);
+  }
+
+  /**
+   * Starts {@code task} and waits until it calls {@link TaskStatus#started}; returns the value it
+   * passed. A checkpoint.
+   *
+   * <p>Until it has started, the task runs below the caller's scopes, not the group's: cancelling
+   * the caller cancels only this task, and a failure comes out of {@code start} (unchanged) without
+   * failing the group. Once it has started, it belongs to the group. If {@code started} is called
+   * in the same moment as the caller is cancelled, {@code started} wins: {@code start} returns the
+   * value, and the cancellation comes at the caller's next checkpoint.
+   *
+   * @throws X what the task threw before it started
+   * @throws IllegalStateException if the task returned without calling {@code started}, the group
+   *     has ended, or the caller is not a task of this run
+   * @throws CancelledException if the caller was cancelled before the task started
+   */
+  public <T, X extends Exception> T start(String name, StartableTask<T, X> task) throws X {
+    Objects.requireNonNull(task, "task");
+    Task caller = Task.require("TaskGroup.start");
+    Checkpoints.checkpoint();
+    TaskStatus<T> status = new TaskStatus<>(group);
+    Group.Starter starter = Group.Starter.forCurrentTask(group);
+    Task child =
+        group.spawn(
+            caller,
+            name,
+            self -> {
+              status.bind(self);
+              task.run(status);
+            },
+            starter);
+    starter.waiter().await();
+    Object result = starter.waiter().value();
+    if (result instanceof Group.Failed failed) {
+      Throwable failure = failed.failure();
+      if (failure == null) {
+        throw new IllegalStateException(
+            child + " returned without calling TaskStatus.started()");
+      }
+      if (failure instanceof CancelledException ce) {
+        CancelledException own = caller.pendingCancellation();
+        throw own != null ? own : ce;
+      }
+      throw TaskGroup.<X>sneaky(failure);
+    }
+    @SuppressWarnings("unchecked")
+    T value = (T) result;
+    return value;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <X extends Exception> X sneaky(Throwable t) throws X {
+    throw (X) t; // the task's own X, or unchecked
+  }
+
+  /** Returns the group's cancel scope; cancelling it cancels the body and every task. */
+  public CancelScope cancelScope() {
+    return scope;
+  }
+
+  @Override
+  public String toString() {
+    return group.toString();
+  }
+}

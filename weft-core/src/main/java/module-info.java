@@ -1,0 +1,12 @@
+/**
+ * Weft: structured concurrency for Java virtual threads. Task groups, cancel scopes with
+ * deadlines and shields, and level-triggered cancellation delivered at checkpoints.
+ */
+module dev.weft {
+  exports dev.weft;
+  exports dev.weft.cancel;
+  exports dev.weft.task;
+  exports dev.weft.time;
+  exports dev.weft.spi;
+  exports dev.weft.sync;
+}

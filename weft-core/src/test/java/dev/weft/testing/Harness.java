@@ -1,0 +1,115 @@
+package dev.weft.testing;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.weft.ThrowingSupplier;
+import dev.weft.Weft;
+import dev.weft.spi.Backend;
+import dev.weft.spi.Clock;
+import dev.weft.spi.Scheduler;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Runs a test's program with {@link Weft#run} and then checks that every thread the run launched
+ * has ended: no task outlives its run.
+ */
+public final class Harness {
+
+  private Harness() {}
+
+  /** Runs {@code main} on {@code backend}, then asserts that no task thread is still alive. */
+  public static <T, X extends Exception> T run(Backend backend, ThrowingSupplier<T, X> main)
+      throws X {
+    Recording recording = new Recording(backend);
+    try {
+      return Weft.run(recording, main);
+    } finally {
+      recording.assertAllEnded();
+    }
+  }
+
+  /** Runs {@code main}, which returns nothing. */
+  public static <X extends Exception> void exec(Backend backend, Body<X> main) throws X {
+    run(
+        backend,
+        () -> {
+          main.run();
+          return null;
+        });
+  }
+
+  /** A test body that returns nothing. */
+  @FunctionalInterface
+  public interface Body<X extends Exception> {
+    void run() throws X;
+  }
+
+  private static final class Recording implements Backend {
+    private final Backend delegate;
+    private final List<Thread> threads = new CopyOnWriteArrayList<>();
+
+    Recording(Backend delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public String name() {
+      return delegate.name();
+    }
+
+    @Override
+    public Scheduler open() {
+      Scheduler s = delegate.open();
+      return new Scheduler() {
+        @Override
+        public Thread launch(String name, Runnable body) {
+          Thread t = s.launch(name, body);
+          threads.add(t);
+          return t;
+        }
+
+        @Override
+        public void yieldTurn() {
+          s.yieldTurn();
+        }
+
+        @Override
+        public Clock clock() {
+          return s.clock();
+        }
+
+        @Override
+        public void close() {
+          s.close();
+        }
+
+        @Override
+        public void park(Object blocker) {
+          s.park(blocker);
+        }
+
+        @Override
+        public void unpark(Thread thread) {
+          s.unpark(thread);
+        }
+      };
+    }
+
+    /**
+     * A task's thread may still be returning from its last instruction when the run ends; join
+     * gives it that moment. The bound only keeps a broken run from hanging the build.
+     */
+    void assertAllEnded() {
+      for (Thread t : threads) {
+        try {
+          t.join(30_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        assertFalse(t.isAlive(), () -> "task thread " + t + " outlived its run");
+      }
+    }
+  }
+}
