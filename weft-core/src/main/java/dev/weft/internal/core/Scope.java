@@ -172,10 +172,14 @@ public final class Scope {
   /**
    * Whether leaving this scope swallows {@code ce}: the cancellation must be ours (thrown in this
    * run for this scope or a scope nested in it), this scope must be cancelled, and no cancelled
-   * scope outside it may be visible; otherwise it travels on to the outermost visible one.
+   * scope outside it may be visible; otherwise it travels on to the outermost visible one. A
+   * task's root scope never swallows: a cancelled run ({@code Weft.run}'s caller was interrupted)
+   * ends with the cancellation.
    */
   private boolean catches(CancelledException ce) {
-    if (cancelReason == null || (!shielded && parent != null && parent.effective)) {
+    if (cancelReason == null
+        || (!shielded && parent != null && parent.effective)
+        || this == owner.root) {
       return false;
     }
     CancelScope origin = ce.scope();
