@@ -57,6 +57,11 @@ final class SystemClock implements Clock {
         continue;
       }
       long next = timers.nextDeadline();
+      // Re-read after the queue's lock: a contended lock parks, and that park may have eaten the
+      // permit that close() gave; the flag, written before close() unparks, is what counts.
+      if (closed) {
+        break;
+      }
       if (next == Long.MAX_VALUE) {
         LockSupport.park(this);
       } else {
