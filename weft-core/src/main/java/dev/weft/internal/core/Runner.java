@@ -34,6 +34,11 @@ public final class Runner {
   private Task liveHead; // guarded by lock
   private int liveCount; // guarded by lock
 
+  /** A run without a root task, for tests that drive tasks by hand. */
+  static Runner forTest(Scheduler scheduler) {
+    return new Runner(scheduler, "test");
+  }
+
   private Runner(Scheduler scheduler, String backendName) {
     this.scheduler = scheduler;
     this.clock = scheduler.clock();
@@ -63,7 +68,7 @@ public final class Runner {
     return outcome.valueOrThrow();
   }
 
-  private Task newRootTask() {
+  Task newRootTask() {
     lock.lock();
     try {
       Task root = new Task(this, "main", null, null, null);
