@@ -1,0 +1,105 @@
+package dev.weft.internal.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.weft.Weft;
+import dev.weft.cancel.CancelScope;
+import dev.weft.internal.core.Task;
+import dev.weft.spi.Backend;
+import dev.weft.testing.BackendTest;
+import dev.weft.testing.Harness;
+import dev.weft.time.Deadline;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Timers fire in deadline order (ties in insertion order), and cancelled timers leave no trace. */
+class TimerQueueTest {
+
+  @Test
+  void pollDue_returnsDueActionsInDeadlineThenInsertionOrder() {
+    TimerQueue q = new TimerQueue();
+    List<String> fired = new ArrayList<>();
+    q.add(30, () -> fired.add("c"), e -> {});
+    q.add(10, () -> fired.add("a1"), e -> {});
+    q.add(20, () -> fired.add("b"), e -> {});
+    q.add(10, () -> fired.add("a2"), e -> {});
+
+    for (Runnable r; (r = q.pollDue(25)) != null; ) {
+      r.run();
+    }
+
+    assertEquals(List.of("a1", "a2", "b"), fired);
+    assertEquals(1, q.size());
+    assertEquals(30, q.nextDeadline());
+  }
+
+  @Test
+  void cancel_removesAnyEntry_andTheHeapStaysOrdered() {
+    TimerQueue q = new TimerQueue();
+    Random random = new Random(42);
+    List<TimerQueue.Entry> entries = new ArrayList<>();
+    for (int i = 0; i < 1_000; i++) {
+      long deadline = random.nextInt(500);
+      entries.add(q.add(deadline, () -> {}, e -> {}));
+    }
+    for (int i = 0; i < entries.size(); i += 2) {
+      entries.get(i).cancel();
+      entries.get(i).cancel(); // a second cancel does nothing
+    }
+
+    long last = Long.MIN_VALUE;
+    int polled = 0;
+    while (q.size() > 0) {
+      long next = q.nextDeadline();
+      assertEquals(true, next >= last, "deadlines come out in order");
+      last = next;
+      q.pollDue(Long.MAX_VALUE);
+      polled++;
+    }
+    assertEquals(500, polled);
+    assertNull(q.pollDue(Long.MAX_VALUE));
+  }
+
+  @Test
+  void add_reportsANewEarliestEntryOnly() {
+    TimerQueue q = new TimerQueue();
+    List<Long> earliest = new ArrayList<>();
+
+    q.add(50, () -> {}, e -> earliest.add(50L));
+    q.add(70, () -> {}, e -> earliest.add(70L));
+    q.add(10, () -> {}, e -> earliest.add(10L));
+
+    assertEquals(List.of(50L, 10L), earliest);
+  }
+
+  @BackendTest
+  void scopesWithDeadlinesThatDoNotFire_leaveNoTimerBehind(Backend backend) {
+    int pending = Harness.run(backend, () -> {
+      for (int i = 0; i < 10_000; i++) {
+        CancelScope.withDeadline(Deadline.after(Duration.ofHours(1))).run(Weft::checkpoint);
+      }
+      return ((SystemClock) Task.current().runner().clock()).pendingTimers();
+    });
+
+    assertEquals(0, pending);
+  }
+
+  @BackendTest
+  void sleepsThatEndOrAreCancelled_leaveNoTimerBehind(Backend backend) {
+    int pending = Harness.run(backend, () -> {
+      Weft.sleep(Duration.ofMillis(1));
+      CancelScope scope = CancelScope.create();
+      scope.run(() -> {
+        scope.setDeadline(Deadline.after(Duration.ofMillis(1)));
+        Weft.sleep(Duration.ofHours(1));
+      });
+      return ((SystemClock) Task.current().runner().clock()).pendingTimers();
+    });
+
+    assertEquals(0, pending);
+  }
+}
