@@ -1,0 +1,42 @@
+package dev.weft.examples;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The examples run to completion and print what the README says they print. */
+class ExamplesSmokeTest {
+
+  @Test
+  void demo_showsTheDeadlineCancellingTheSubtree_andShieldedCleanupFinishing() {
+    String out = capture(() -> Demo.main(new String[0]));
+
+    assertTrue(out.contains("quick      done"), out);
+    assertTrue(out.contains("slow-1     cancelled (the deadline passed)"), out);
+    assertTrue(out.contains("slow-2     cleanup finished"), out);
+    assertTrue(out.contains("deadline passed: true"), out);
+    assertTrue(out.contains("no task is left running"), out);
+  }
+
+  @Test
+  void readmeExample_timesOut() {
+    String out = capture(() -> ReadmeExample.main(new String[0]));
+
+    assertTrue(out.contains("timed out: true"), out);
+  }
+
+  private static String capture(Runnable program) {
+    PrintStream original = System.out;
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    try {
+      program.run();
+    } finally {
+      System.setOut(original);
+    }
+    return bytes.toString(StandardCharsets.UTF_8);
+  }
+}
