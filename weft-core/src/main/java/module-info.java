@@ -8,5 +8,6 @@ module dev.weft {
   exports dev.weft.task;
   exports dev.weft.time;
   exports dev.weft.spi;
+  exports dev.weft.stream;
   exports dev.weft.sync;
 }

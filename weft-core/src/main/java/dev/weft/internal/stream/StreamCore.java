@@ -1,0 +1,395 @@
+package dev.weft.internal.stream;
+
+import dev.weft.internal.core.Checkpoints;
+import dev.weft.internal.core.Waiter;
+import dev.weft.stream.BrokenResourceException;
+import dev.weft.stream.ClosedResourceException;
+import dev.weft.stream.EndOfStreamException;
+import dev.weft.stream.StreamStatistics;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * The shared state of one memory object stream: its buffer, its waiting senders and receivers,
+ * and how many handles of each side are open.
+ *
+ * <h2>Implementation notes</h2>
+ * {@link #lock} guards every field and every handle's {@code closed} flag. Every operation makes
+ * its whole decision under the lock, so the stream moves through a sequence of states that each
+ * satisfy these invariants:
+ * <ul>
+ *   <li>If receivers are waiting, the buffer is empty (a sender would have handed over instead).
+ *   <li>If senders are waiting, the buffer is full (a receiver refills the freed slot from the
+ *       oldest waiting sender, in the same critical section).
+ *   <li>An item is in exactly one place: the sender's hands, a send waiter, the buffer, a receive
+ *       waiter's completed state, or the receiver's hands.
+ * </ul>
+ *
+ * <p><b>Handoffs.</b> A waiting task is represented by a {@link Waiter}; the thread that serves it
+ * (a sender for a receiver, a receiver for a sender, a closer for either) polls it from its queue
+ * under the lock and tries to complete it. If the CAS fails, the waiter was aborted by a
+ * cancellation: the item was not handed over, and the server moves on to the next waiter or the
+ * buffer. The aborted task, when it runs, removes its node under the lock (it may already be gone)
+ * and throws the cancellation. A sender never looks at a receiver's cancellation or shield state:
+ * a shielded receiver is simply a waiter that nobody aborts.
+ *
+ * <p><b>Completion values.</b> A receive waiter is completed with the item, or with {@link
+ * #END_OF_STREAM} or {@link #CLOSED}. A send waiter is completed with {@link #DELIVERED} (its item
+ * was taken, by a receiver or into the buffer), {@link #BROKEN} or {@link #CLOSED} (not taken: the
+ * sender still owns the item). Items are never null, so no item can be mistaken for a signal.
+ *
+ * <p><b>Memory consistency.</b> An item crosses either the lock (buffered) or a waiter's volatile
+ * state (handed over directly), so a sender's actions before {@code send} happen-before the
+ * receiver's actions after {@code receive} returns that item.
+ *
+ * <p><b>Callbacks.</b> {@code onUndelivered} is user code; it runs after the lock is released.
+ *
+ * @param <T> the type of the items
+ */
+public final class StreamCore<T> {
+
+  static final Object DELIVERED = new Signal("delivered");
+  static final Object BROKEN = new Signal("broken");
+  static final Object CLOSED = new Signal("closed");
+  static final Object END_OF_STREAM = new Signal("end of stream");
+
+  private record Signal(String name) {}
+
+  /** One handle's state; guarded by the core's lock. */
+  public static final class Handle {
+    final boolean sending;
+    boolean closed;
+
+    Handle(boolean sending) {
+      this.sending = sending;
+    }
+
+    public boolean isClosed(StreamCore<?> core) {
+      core.lock.lock();
+      try {
+        return closed;
+      } finally {
+        core.lock.unlock();
+      }
+    }
+  }
+
+  private record SendNode(Waiter<Object> waiter, Object item, Handle handle) {}
+
+  private record ReceiveNode(Waiter<Object> waiter, Handle handle) {}
+
+  private final java.util.concurrent.locks.ReentrantLock lock =
+      new java.util.concurrent.locks.ReentrantLock();
+  private final int maxBuffer;
+  private final Consumer<Object> onUndelivered;
+  private final ArrayDeque<Object> buffer = new ArrayDeque<>();
+  private final ArrayDeque<SendNode> senders = new ArrayDeque<>();
+  private final ArrayDeque<ReceiveNode> receivers = new ArrayDeque<>();
+  private int openSenders;
+  private int openReceivers;
+
+  @SuppressWarnings("unchecked")
+  public StreamCore(int maxBuffer, Consumer<? super T> onUndelivered) {
+    this.maxBuffer = maxBuffer;
+    this.onUndelivered = (Consumer<Object>) onUndelivered;
+  }
+
+  /** Opens a new handle of one side. */
+  public Handle open(boolean sending) {
+    lock.lock();
+    try {
+      if (sending) {
+        openSenders++;
+      } else {
+        openReceivers++;
+      }
+      return new Handle(sending);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Opens a new handle on the same side as {@code of}, which must be open. */
+  public Handle cloneHandle(Handle of) {
+    lock.lock();
+    try {
+      if (of.closed) {
+        throw new ClosedResourceException("cannot clone a closed " + side(of));
+      }
+      return open(of.sending);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---- send -----------------------------------------------------------------------------------
+
+  public void send(Handle handle, T item) {
+    Objects.requireNonNull(item, "item");
+    Checkpoints.checkpoint();
+    while (true) {
+      SendNode node;
+      lock.lock();
+      try {
+        if (offerLocked(handle, item)) {
+          return;
+        }
+        node = new SendNode(Waiter.forCurrentThread(true, this, "send to"), item, handle);
+        senders.add(node);
+      } finally {
+        lock.unlock();
+      }
+      if (node.waiter.await()) {
+        Object outcome = node.waiter.value();
+        if (outcome == DELIVERED) {
+          return;
+        }
+        throw outcome == CLOSED ? closed(handle) : broken();
+      }
+      removeSender(node);
+      Checkpoints.afterAbort();
+    }
+  }
+
+  public boolean trySend(Handle handle, T item) {
+    Objects.requireNonNull(item, "item");
+    lock.lock();
+    try {
+      return offerLocked(handle, item);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Hands the item to a waiting receiver or buffers it; false when it would have to wait. */
+  private boolean offerLocked(Handle handle, Object item) {
+    if (handle.closed) {
+      throw closed(handle);
+    }
+    if (openReceivers == 0) {
+      throw broken();
+    }
+    for (ReceiveNode r; (r = receivers.poll()) != null; ) {
+      if (r.waiter.complete(item)) {
+        return true;
+      }
+    }
+    if (buffer.size() < maxBuffer) {
+      buffer.add(item);
+      return true;
+    }
+    return false;
+  }
+
+  private void removeSender(SendNode node) {
+    lock.lock();
+    try {
+      senders.remove(node);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---- receive --------------------------------------------------------------------------------
+
+  @SuppressWarnings("unchecked")
+  public T receive(Handle handle) {
+    Checkpoints.checkpoint();
+    while (true) {
+      ReceiveNode node;
+      lock.lock();
+      try {
+        Object item = pollLocked(handle);
+        if (item != null) {
+          return (T) item;
+        }
+        if (openSenders == 0) {
+          throw endOfStream();
+        }
+        node = new ReceiveNode(Waiter.forCurrentThread(true, this, "receive from"), handle);
+        receivers.add(node);
+      } finally {
+        lock.unlock();
+      }
+      if (node.waiter.await()) {
+        Object outcome = node.waiter.value();
+        if (outcome == END_OF_STREAM) {
+          throw endOfStream();
+        }
+        if (outcome == CLOSED) {
+          throw closed(handle);
+        }
+        return (T) outcome;
+      }
+      removeReceiver(node);
+      Checkpoints.afterAbort();
+    }
+  }
+
+  /** Returns the next item, or {@code null} when none is available now. */
+  @SuppressWarnings("unchecked")
+  public T tryReceive(Handle handle) {
+    lock.lock();
+    try {
+      Object item = pollLocked(handle);
+      if (item == null && openSenders == 0) {
+        throw endOfStream();
+      }
+      return (T) item;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Takes the oldest buffered item (refilling its slot from the oldest waiting sender) or, with an
+   * empty buffer, the oldest waiting sender's item; {@code null} when there is neither.
+   */
+  private Object pollLocked(Handle handle) {
+    if (handle.closed) {
+      throw closed(handle);
+    }
+    Object item = buffer.poll();
+    if (item != null) {
+      for (SendNode s; (s = senders.poll()) != null; ) {
+        if (s.waiter.complete(DELIVERED)) {
+          buffer.add(s.item);
+          break;
+        }
+      }
+      return item;
+    }
+    for (SendNode s; (s = senders.poll()) != null; ) {
+      if (s.waiter.complete(DELIVERED)) {
+        return s.item;
+      }
+    }
+    return null;
+  }
+
+  private void removeReceiver(ReceiveNode node) {
+    lock.lock();
+    try {
+      receivers.remove(node);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---- close ----------------------------------------------------------------------------------
+
+  /**
+   * Closes one handle: wakes the tasks blocked on that handle with {@link
+   * ClosedResourceException}, and when it was the last of its side, wakes the other side (end of
+   * stream for receivers; broken for senders) and hands buffered items to {@code onUndelivered}.
+   * Idempotent.
+   */
+  public void close(Handle handle) {
+    List<Object> undelivered = null;
+    lock.lock();
+    try {
+      if (handle.closed) {
+        return;
+      }
+      handle.closed = true;
+      if (handle.sending) {
+        openSenders--;
+        for (Iterator<SendNode> it = senders.iterator(); it.hasNext(); ) {
+          SendNode s = it.next();
+          if (s.handle == handle) {
+            it.remove();
+            s.waiter.complete(CLOSED);
+          }
+        }
+        if (openSenders == 0) {
+          // Waiting receivers imply an empty buffer: each of them reaches the end of the stream.
+          for (ReceiveNode r; (r = receivers.poll()) != null; ) {
+            r.waiter.complete(END_OF_STREAM);
+          }
+        }
+      } else {
+        openReceivers--;
+        for (Iterator<ReceiveNode> it = receivers.iterator(); it.hasNext(); ) {
+          ReceiveNode r = it.next();
+          if (r.handle == handle) {
+            it.remove();
+            r.waiter.complete(CLOSED);
+          }
+        }
+        if (openReceivers == 0) {
+          for (SendNode s; (s = senders.poll()) != null; ) {
+            s.waiter.complete(BROKEN);
+          }
+          if (!buffer.isEmpty()) {
+            undelivered = new ArrayList<>(buffer);
+            buffer.clear();
+          }
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (undelivered != null) {
+      handUndelivered(undelivered);
+    }
+  }
+
+  private void handUndelivered(List<Object> items) {
+    if (onUndelivered == null) {
+      return;
+    }
+    RuntimeException failure = null;
+    for (Object item : items) {
+      try {
+        onUndelivered.accept(item);
+      } catch (RuntimeException | Error e) {
+        if (failure == null) {
+          failure = new IllegalStateException("onUndelivered failed for an undelivered item", e);
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  // ---- statistics and errors ------------------------------------------------------------------
+
+  public StreamStatistics statistics() {
+    lock.lock();
+    try {
+      return new StreamStatistics(
+          buffer.size(), maxBuffer, openSenders, openReceivers, senders.size(), receivers.size());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static String side(Handle handle) {
+    return handle.sending ? "send stream" : "receive stream";
+  }
+
+  private static ClosedResourceException closed(Handle handle) {
+    return new ClosedResourceException("this " + side(handle) + " was closed");
+  }
+
+  private static BrokenResourceException broken() {
+    return new BrokenResourceException("every receive stream of this stream was closed");
+  }
+
+  private static EndOfStreamException endOfStream() {
+    return new EndOfStreamException();
+  }
+
+  @Override
+  public String toString() {
+    return "memory stream@" + Integer.toHexString(System.identityHashCode(this))
+        + (maxBuffer == Integer.MAX_VALUE ? "[unbounded]" : "[buffer " + maxBuffer + "]");
+  }
+}

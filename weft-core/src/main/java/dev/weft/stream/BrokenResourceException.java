@@ -1,0 +1,13 @@
+package dev.weft.stream;
+
+/**
+ * Thrown by a send when every receive handle of the stream is closed: nobody can ever receive the
+ * item. The item was not delivered; the caller still owns it.
+ */
+public final class BrokenResourceException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public BrokenResourceException(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,14 @@
+package dev.weft.stream;
+
+/**
+ * Thrown by a receive when every send handle of the stream is closed and the buffer is empty:
+ * no item will ever come. Nothing was consumed. Iterating over a {@link MemoryReceiveStream} ends
+ * quietly at this point instead.
+ */
+public final class EndOfStreamException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public EndOfStreamException() {
+    super("every send stream was closed and the buffer is empty");
+  }
+}

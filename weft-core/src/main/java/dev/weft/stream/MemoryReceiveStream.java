@@ -1,0 +1,132 @@
+package dev.weft.stream;
+
+import dev.weft.internal.stream.StreamCore;
+import dev.weft.internal.stream.UnclosedHandles;
+import java.lang.ref.Cleaner;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+
+/**
+ * The receive side of a {@link MemoryStream}. See {@link MemoryStream} for the guarantees on
+ * delivery, ordering, closing and memory visibility.
+ *
+ * <p>Iterating over a receive stream receives items until the end of the stream (every send handle
+ * closed and the buffer drained); each step is a checkpoint.
+ *
+ * <h2>Cancellation</h2>
+ * {@link #receive} is a checkpoint: in a cancelled scope it throws before taking anything. A
+ * receive that is cancelled while it waits has taken nothing. A receive that was handed an item
+ * returns it, even if its task is cancelled a moment later; the cancellation comes at the next
+ * checkpoint.
+ *
+ * @param <T> the type of the items
+ */
+public final class MemoryReceiveStream<T> implements AutoCloseable, Iterable<T> {
+
+  private final StreamCore<T> core;
+  private final StreamCore.Handle handle;
+  private final Cleaner.Cleanable cleanable;
+
+  MemoryReceiveStream(StreamCore<T> core, StreamCore.Handle handle) {
+    this.core = core;
+    this.handle = handle;
+    this.cleanable = UnclosedHandles.register(this, core, handle, "receive stream");
+  }
+
+  /**
+   * Receives the next item: the oldest buffered one, or one handed over by a sender, waiting until
+   * there is one. A checkpoint.
+   *
+   * @throws EndOfStreamException if every send handle is closed and the buffer is empty
+   * @throws ClosedResourceException if this handle is or gets closed (nothing taken)
+   * @throws dev.weft.cancel.CancelledException if the task was cancelled first (nothing taken)
+   */
+  public T receive() {
+    return core.receive(handle);
+  }
+
+  /**
+   * Receives the next item if one is available without waiting. Not a checkpoint.
+   *
+   * @return the item, or empty if there is none now
+   * @throws EndOfStreamException if every send handle is closed and the buffer is empty
+   * @throws ClosedResourceException if this handle is closed
+   */
+  public Optional<T> tryReceive() {
+    return Optional.ofNullable(core.tryReceive(handle));
+  }
+
+  /**
+   * Returns a new receive handle on the same stream; the receive side stays open until every
+   * handle is closed.
+   *
+   * @throws ClosedResourceException if this handle is closed
+   */
+  @Override
+  public MemoryReceiveStream<T> clone() {
+    return new MemoryReceiveStream<>(core, core.cloneHandle(handle));
+  }
+
+  /**
+   * Closes this handle. Tasks blocked in {@code receive} on this handle get {@link
+   * ClosedResourceException}; when this was the last receive handle, senders get {@link
+   * BrokenResourceException} and the buffered items go to the stream's {@code onUndelivered}
+   * callback. Idempotent; not a checkpoint.
+   *
+   * @throws IllegalStateException if {@code onUndelivered} threw (after it was called for every
+   *     item; the first failure is the cause, the others are suppressed)
+   */
+  @Override
+  public void close() {
+    try {
+      core.close(handle);
+    } finally {
+      cleanable.clean();
+    }
+  }
+
+  /** Returns a snapshot of the stream's state. */
+  public StreamStatistics statistics() {
+    return core.statistics();
+  }
+
+  /**
+   * Returns an iterator that receives items until the end of the stream. {@code hasNext} waits for
+   * the next item (a checkpoint) and returns {@code false} at the end of the stream.
+   */
+  @Override
+  public Iterator<T> iterator() {
+    return new Iterator<>() {
+      private T next;
+
+      @Override
+      public boolean hasNext() {
+        if (next != null) {
+          return true;
+        }
+        try {
+          next = receive();
+          return true;
+        } catch (EndOfStreamException e) {
+          return false;
+        }
+      }
+
+      @Override
+      public T next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException("the stream has ended");
+        }
+        T item = next;
+        next = null;
+        return item;
+      }
+    };
+  }
+
+  @Override
+  public String toString() {
+    return "receive stream of " + core;
+  }
+}

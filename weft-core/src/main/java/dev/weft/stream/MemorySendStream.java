@@ -1,0 +1,87 @@
+package dev.weft.stream;
+
+import dev.weft.internal.stream.StreamCore;
+import dev.weft.internal.stream.UnclosedHandles;
+import java.lang.ref.Cleaner;
+
+/**
+ * The send side of a {@link MemoryStream}. See {@link MemoryStream} for the guarantees on delivery,
+ * ordering, closing and memory visibility.
+ *
+ * <h2>Cancellation</h2>
+ * {@link #send} is a checkpoint: in a cancelled scope it throws before sending anything. A send
+ * that is cancelled while it waits has not delivered its item; the caller still owns it. A send
+ * whose item was taken returns normally, even if its task is cancelled a moment later.
+ *
+ * @param <T> the type of the items
+ */
+public final class MemorySendStream<T> implements AutoCloseable {
+
+  private final StreamCore<T> core;
+  private final StreamCore.Handle handle;
+  private final Cleaner.Cleanable cleanable;
+
+  MemorySendStream(StreamCore<T> core, StreamCore.Handle handle) {
+    this.core = core;
+    this.handle = handle;
+    this.cleanable = UnclosedHandles.register(this, core, handle, "send stream");
+  }
+
+  /**
+   * Sends {@code item}: hands it to the oldest waiting receiver, or buffers it, or waits until one
+   * of the two is possible. A checkpoint.
+   *
+   * @throws NullPointerException if {@code item} is null
+   * @throws ClosedResourceException if this handle is or gets closed (the item was not sent)
+   * @throws BrokenResourceException if every receive handle is or gets closed (not sent)
+   * @throws dev.weft.cancel.CancelledException if the task was cancelled first (not sent)
+   */
+  public void send(T item) {
+    core.send(handle, item);
+  }
+
+  /**
+   * Sends {@code item} if that is possible without waiting: to the oldest waiting receiver, or
+   * into the buffer. Not a checkpoint.
+   *
+   * @return {@code false} if the item would have to wait (it was not sent)
+   * @throws NullPointerException if {@code item} is null
+   * @throws ClosedResourceException if this handle is closed
+   * @throws BrokenResourceException if every receive handle is closed
+   */
+  public boolean trySend(T item) {
+    return core.trySend(handle, item);
+  }
+
+  /**
+   * Returns a new send handle on the same stream; the send side stays open until every handle is
+   * closed.
+   *
+   * @throws ClosedResourceException if this handle is closed
+   */
+  @Override
+  public MemorySendStream<T> clone() {
+    return new MemorySendStream<>(core, core.cloneHandle(handle));
+  }
+
+  /**
+   * Closes this handle. Tasks blocked in {@code send} on this handle get {@link
+   * ClosedResourceException}; when this was the last send handle, waiting receivers get {@link
+   * EndOfStreamException} once the buffer is drained. Idempotent; not a checkpoint.
+   */
+  @Override
+  public void close() {
+    core.close(handle);
+    cleanable.clean();
+  }
+
+  /** Returns a snapshot of the stream's state. */
+  public StreamStatistics statistics() {
+    return core.statistics();
+  }
+
+  @Override
+  public String toString() {
+    return "send stream of " + core;
+  }
+}
