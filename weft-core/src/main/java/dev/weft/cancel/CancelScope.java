@@ -4,6 +4,7 @@ import dev.weft.ThrowingRunnable;
 import dev.weft.ThrowingSupplier;
 import dev.weft.internal.core.ApiAccess;
 import dev.weft.internal.core.Scope;
+import dev.weft.internal.core.Rethrow;
 import dev.weft.internal.core.Task;
 import dev.weft.internal.time.Durations;
 import dev.weft.time.Deadline;
@@ -148,15 +149,11 @@ public final class CancelScope {
     }
     Throwable thrown = node.exit(task, outcome);
     if (thrown != null) {
-      throw CancelScope.<X>sneaky(thrown);
+      throw Rethrow.<X>unchanged(thrown);
     }
     return Optional.ofNullable(result);
   }
 
-  @SuppressWarnings("unchecked")
-  private static <X extends Exception> X sneaky(Throwable t) throws X {
-    throw (X) t; // t is the body's own X, or unchecked
-  }
 
   /** Cancels this scope; see {@link #cancel(String)}. */
   public void cancel() {

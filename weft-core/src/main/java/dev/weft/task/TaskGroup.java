@@ -7,6 +7,7 @@ import dev.weft.internal.core.ApiAccess;
 import dev.weft.internal.core.Checkpoints;
 import dev.weft.internal.core.Group;
 import dev.weft.internal.core.Scope;
+import dev.weft.internal.core.Rethrow;
 import dev.weft.internal.core.Task;
 import java.util.Objects;
 
@@ -167,17 +168,13 @@ public final class TaskGroup {
         CancelledException own = caller.pendingCancellation();
         throw own != null ? own : ce;
       }
-      throw TaskGroup.<X>sneaky(failure);
+      throw Rethrow.<X>unchanged(failure);
     }
     @SuppressWarnings("unchecked")
     T value = (T) result;
     return value;
   }
 
-  @SuppressWarnings("unchecked")
-  private static <X extends Exception> X sneaky(Throwable t) throws X {
-    throw (X) t; // the task's own X, or unchecked
-  }
 
   /** Returns the group's cancel scope; cancelling it cancels the body and every task. */
   public CancelScope cancelScope() {

@@ -101,14 +101,24 @@ public final class Harness {
      * gives it that moment. The bound only keeps a broken run from hanging the build.
      */
     void assertAllEnded() {
-      for (Thread t : threads) {
-        try {
-          t.join(30_000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
+      boolean interrupted = Thread.interrupted(); // a test may leave the caller interrupted
+      try {
+        for (Thread t : threads) {
+          join(t);
+          assertFalse(t.isAlive(), () -> "task thread " + t + " outlived its run");
         }
-        assertFalse(t.isAlive(), () -> "task thread " + t + " outlived its run");
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    private static void join(Thread t) {
+      try {
+        t.join(30_000);
+      } catch (InterruptedException e) {
+        throw new AssertionError("interrupted while checking that " + t + " ended", e);
       }
     }
   }

@@ -132,10 +132,9 @@ public final class Runner {
       }
     }
 
-    @SuppressWarnings("unchecked")
     <X extends Exception> T valueOrThrow() throws X {
       if (failure != null) {
-        throw (X) failure; // main declares X; anything else it throws is unchecked
+        throw Rethrow.<X>unchanged(failure);
       }
       return value;
     }
