@@ -1,0 +1,55 @@
+package dev.weft.stream;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+
+/** A stream handle that is garbage collected without being closed is reported as a warning. */
+class UnclosedHandleWarningTest {
+
+  @Test
+  void unclosedHandle_isReportedWhenCollected() {
+    Logger logger = Logger.getLogger("dev.weft.stream");
+    Level before = logger.getLevel();
+    List<String> warnings = new CopyOnWriteArrayList<>();
+    Handler capture = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        if (record.getLevel() == Level.WARNING) {
+          warnings.add(record.getMessage());
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    logger.setLevel(Level.WARNING);
+    logger.addHandler(capture);
+    try {
+      MemoryStream<String> stream = MemoryStream.create(1);
+      stream.receiveStream().close(); // closed: never reported
+      stream = null;
+      // Collection is not promptly guaranteed; ask a bounded number of times.
+      for (int i = 0; i < 200 && warnings.isEmpty(); i++) {
+        System.gc();
+        Thread.yield();
+      }
+    } finally {
+      logger.removeHandler(capture);
+      logger.setLevel(before);
+    }
+
+    assertTrue(warnings.size() >= 1, "no warning after 200 collections");
+    assertTrue(warnings.stream().allMatch(w -> w.contains("send stream")), warnings.toString());
+    assertTrue(warnings.get(0).contains("without being closed"), warnings.get(0));
+  }
+}
