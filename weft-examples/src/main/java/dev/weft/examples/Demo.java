@@ -3,13 +3,22 @@ package dev.weft.examples;
 import dev.weft.Weft;
 import dev.weft.cancel.CancelScope;
 import dev.weft.cancel.CancelledException;
+import dev.weft.spi.Backend;
+import dev.weft.stream.MemoryReceiveStream;
+import dev.weft.stream.MemorySendStream;
+import dev.weft.stream.MemoryStream;
+import dev.weft.sync.Event;
 import dev.weft.task.TaskGroup;
 import dev.weft.time.Timeouts;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The README's demo: a task group, a deadline that cancels a subtree of tasks, and a shielded
- * cleanup that still runs (and waits) after its task was cancelled.
+ * The README's demo. Part 1: a task group, a deadline that cancels a subtree of tasks, and a
+ * shielded cleanup that still runs (and waits) after its task was cancelled. Part 2: the scenario
+ * that deadlocked AnyIO 4.4.0, on every backend: a component that owns a stream is cancelled from
+ * outside, and its shielded cleanup sends a last message to a shielded consumer.
  */
 public final class Demo {
 
@@ -44,6 +53,53 @@ public final class Demo {
           log("main", "the task group has ended; no task is left running");
           return null;
         });
+    System.out.println();
+    for (Backend backend : List.of(Backend.virtualThreads(), Backend.platformThreads())) {
+      lastMessageOnShutdown(backend);
+    }
+  }
+
+  /**
+   * A component owns the send side of a rendezvous stream; its consumer reads in a shield. The
+   * component is cancelled from outside and says goodbye from its shielded {@code finally}: the
+   * consumer must get that message, and nothing may hang.
+   */
+  private static void lastMessageOnShutdown(Backend backend) {
+    long start = System.nanoTime();
+    List<String> received = Weft.run(backend, () -> {
+      MemoryStream<String> stream = MemoryStream.create(0);
+      List<String> got = new ArrayList<>();
+      Event working = new Event();
+      TaskGroup.run(group -> {
+        group.startSoon("consumer", () -> CancelScope.shielded().run(() -> {
+          try (MemoryReceiveStream<String> rx = stream.receiveStream()) {
+            for (String message : rx) {
+              got.add(message);
+            }
+          }
+        }));
+        group.startSoon("component", () -> {
+          MemorySendStream<String> tx = stream.sendStream();
+          try {
+            tx.send("working");
+            working.set();
+            Weft.sleepForever();
+          } finally {
+            CancelScope.shielded().run(() -> {
+              try (tx) {
+                tx.send("goodbye"); // the consumer sits in a shield inside a cancelled scope
+              }
+            });
+          }
+        });
+        working.await();
+        group.cancelScope().cancel("shutdown");
+      });
+      return got;
+    });
+    double ms = (System.nanoTime() - start) / 1e6;
+    System.out.printf("[%-8s] shielded consumer received %s; took %.1f ms%n",
+        backend.name(), received, ms);
   }
 
   private static void slowWork(String name) {

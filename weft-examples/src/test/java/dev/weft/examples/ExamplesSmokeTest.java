@@ -19,6 +19,8 @@ class ExamplesSmokeTest {
     assertTrue(out.contains("slow-2     cleanup finished"), out);
     assertTrue(out.contains("deadline passed: true"), out);
     assertTrue(out.contains("no task is left running"), out);
+    assertTrue(out.contains("[virtual ] shielded consumer received [working, goodbye]"), out);
+    assertTrue(out.contains("[platform] shielded consumer received [working, goodbye]"), out);
   }
 
   @Test
