@@ -15,8 +15,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every test that docs/semantics.md names exists, so the specification cannot silently point at a
- * renamed or deleted test.
+ * Every test that docs/semantics.md, or a lifecycle diagram in the main sources, names exists, so
+ * neither can silently point at a renamed or deleted test.
  */
 class SemanticsDocTest {
 
@@ -56,5 +56,36 @@ class SemanticsDocTest {
     }
 
     assertTrue(missing.isEmpty(), "docs/semantics.md names tests that do not exist: " + missing);
+  }
+
+  @Test
+  void everyTestNamedInTheMainSourcesExists() throws IOException {
+    Set<String> tests = new HashSet<>();
+    List<String> missing = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(ROOT)) {
+      List<Path> java = files.filter(p -> p.toString().endsWith(".java")).toList();
+      for (Path file : java) {
+        if (file.toString().contains("/src/test/java/")) {
+          String cls = file.getFileName().toString().replace(".java", "");
+          Matcher m = Pattern.compile("\\bvoid (\\w+)\\(").matcher(Files.readString(file));
+          while (m.find()) {
+            tests.add(cls + "#" + m.group(1));
+          }
+        }
+      }
+      for (Path file : java) {
+        if (file.toString().contains("/src/main/java/")) {
+          Matcher ref = Pattern.compile("\\b(\\w+Test)[#.](\\w+)").matcher(Files.readString(file));
+          while (ref.find()) {
+            String name = ref.group(1) + "#" + ref.group(2);
+            if (!tests.contains(name)) {
+              missing.add(file.getFileName() + ": " + name);
+            }
+          }
+        }
+      }
+    }
+
+    assertTrue(missing.isEmpty(), "main sources name tests that do not exist: " + missing);
   }
 }

@@ -18,7 +18,9 @@ import java.util.List;
  * scope, which sits below the host's), and the host must wait for them whatever happens.
  *
  * <pre>
- *   OPEN ──(body ended and live == 0)──▶ CLOSED       TaskGroupTest.startSoon_afterExit_throws
+ *   OPEN ──(body ended and live == 0)──▶ CLOSED
+ *   TaskGroupTest#startSoon_afterGroupEnded_throwsIllegalStateSayingTheGroupFinished
+ *   TaskGroupTest#startSoon_fromTaskWhileHostWaitsInExit_startsATaskThatRunWaitsFor
  * </pre>
  */
 public final class Group {

@@ -37,7 +37,8 @@ import java.util.ArrayDeque;
  *
  * <h2>Lifecycle</h2>
  * NEW → ACTIVE ({@link #enterLocked}) → EXITED ({@link #exitLocked}); a second entry fails
- * ({@code CancelScopeTest.enter_twice_throwsNamingTheScope}).
+ * ({@code CancelScopeTest#enter_twice_throwsNamingTheScope}, {@code
+ * CancelScopeTest#enter_whileActive_throws}).
  */
 public final class Scope {
 

@@ -11,10 +11,14 @@ import java.lang.invoke.VarHandle;
  *
  * <pre>
  *            complete(v) wins the CAS
- *   WAITING ───────────────────────────▶ COMPLETED(v)   WaiterTest.complete_thenAbort_abortLoses
+ *   WAITING ───────────────────────────▶ COMPLETED(v)
  *      │
- *      └───────────────────────────────▶ ABORTED        WaiterTest.abort_thenComplete_completeLoses
+ *      └───────────────────────────────▶ ABORTED
  *            abortForCancellation() wins the CAS
+ *
+ *   both arrows, and that only one is taken: WaiterModelCheckTest#completeRacingAbort_exactlyOneWins
+ *   the abort of a waiter published while its task is being cancelled:
+ *                                        WaiterModelCheckTest#cancelRacingPark_parkedTaskAlwaysWakes
  * </pre>
  *
  * <p>A resource (a stream, a lock, a task group) keeps waiters in its own queue, under its own lock.
