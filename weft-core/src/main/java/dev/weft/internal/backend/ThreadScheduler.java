@@ -3,11 +3,10 @@ package dev.weft.internal.backend;
 import dev.weft.spi.Clock;
 import dev.weft.spi.Scheduler;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A run on real threads: tasks run concurrently, so a scheduling point has nothing to do, and
- * parking is {@link LockSupport}'s.
+ * parking is {@link java.util.concurrent.locks.LockSupport}'s.
  */
 final class ThreadScheduler implements Scheduler {
 
@@ -28,12 +27,12 @@ final class ThreadScheduler implements Scheduler {
 
   @Override
   public void park(Object blocker) {
-    LockSupport.park(blocker);
+    LockSupportParker.INSTANCE.park(blocker);
   }
 
   @Override
   public void unpark(Thread thread) {
-    LockSupport.unpark(thread);
+    LockSupportParker.INSTANCE.unpark(thread);
   }
 
   /**

@@ -222,17 +222,7 @@ public final class Scope {
     if (!CANCEL_REASON.compareAndSet(this, null, reason)) {
       return;
     }
-    Runner r = runner;
-    if (r != null) {
-      r.lock.lock();
-      try {
-        if (state == ACTIVE) {
-          propagateLocked();
-        }
-      } finally {
-        r.lock.unlock();
-      }
-    }
+    whileActive(this::propagateLocked);
   }
 
   /** Cancels this scope with the lock already held, as a timer or a failing child does. */
@@ -245,31 +235,28 @@ public final class Scope {
 
   public void setShielded(boolean value) {
     shielded = value;
-    Runner r = runner;
-    if (r != null) {
-      r.lock.lock();
-      try {
-        if (state == ACTIVE) {
-          propagateLocked();
-          if (owner.thread == Thread.currentThread()) {
-            owner.dropStaleInterruptLocked();
-          }
-        }
-      } finally {
-        r.lock.unlock();
-      }
-    }
+    whileActive(this::propagateLocked);
   }
 
   public void setDeadline(long value) {
     deadline = value;
+    whileActive(() -> {
+      disarmDeadlineLocked();
+      armDeadlineLocked();
+    });
+  }
+
+  /**
+   * Re-applies a change made to a volatile field, under the lock, if the scope is active by then;
+   * before entry there is nothing to do (entry reads the field), after exit neither.
+   */
+  private void whileActive(Runnable change) {
     Runner r = runner;
     if (r != null) {
       r.lock.lock();
       try {
         if (state == ACTIVE) {
-          disarmDeadlineLocked();
-          armDeadlineLocked();
+          change.run();
         }
       } finally {
         r.lock.unlock();

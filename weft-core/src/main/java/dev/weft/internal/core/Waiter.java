@@ -1,6 +1,6 @@
 package dev.weft.internal.core;
 
-import dev.weft.internal.backend.ForeignParker;
+import dev.weft.internal.backend.LockSupportParker;
 import dev.weft.spi.Parker;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -71,7 +71,7 @@ public final class Waiter<V> {
   private Waiter(Task task, boolean cancellable, Object resource, String operation) {
     this.thread = Thread.currentThread();
     this.task = task;
-    this.parker = task != null ? task.runner.scheduler : ForeignParker.INSTANCE;
+    this.parker = task != null ? task.runner.scheduler : LockSupportParker.INSTANCE;
     this.cancellable = cancellable;
     this.resource = resource;
     this.operation = operation;
