@@ -10,4 +10,7 @@ module dev.weft {
   exports dev.weft.spi;
   exports dev.weft.stream;
   exports dev.weft.sync;
+
+  // The deterministic backend reuses the timer queue.
+  exports dev.weft.internal.backend to dev.weft.deterministic;
 }

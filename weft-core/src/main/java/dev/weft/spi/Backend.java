@@ -1,6 +1,7 @@
 package dev.weft.spi;
 
 import dev.weft.internal.backend.ThreadBackend;
+import java.util.Set;
 
 /**
  * Decides how Weft's tasks run: which threads they get, how they park, and what the clock is.
@@ -19,6 +20,11 @@ public interface Backend {
 
   /** Creates the scheduler of one run. Called by {@code Weft.run}. */
   Scheduler open();
+
+  /** Returns what this backend can do beyond the common semantics; empty by default. */
+  default Set<BackendFeature> features() {
+    return Set.of();
+  }
 
   /**
    * Each task runs on its own virtual thread; the clock is {@link System#nanoTime()}. The default.

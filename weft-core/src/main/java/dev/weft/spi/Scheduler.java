@@ -32,7 +32,19 @@ public interface Scheduler extends Parker, AutoCloseable {
   /** Returns this run's clock. */
   Clock clock();
 
-  /** Releases the run's resources (a timer thread, say). Called once, after the last task ended. */
+  /**
+   * Gives the scheduler a way to describe the run's tasks (names, cancel scopes, what each waits
+   * on), for reports such as a deadlock's. Called once, before the first task is launched. The
+   * description must be requested only while no task runs Weft code.
+   */
+  default void describeTasksWith(java.util.function.Supplier<String> describer) {}
+
+  /**
+   * Releases the run's resources (a timer thread, say). Called once, after the root task ended.
+   *
+   * @throws RuntimeException the backend's own verdict on the run (a deterministic backend's
+   *     deadlock report, say), which then replaces the run's outcome
+   */
   @Override
   void close();
 }

@@ -74,6 +74,7 @@ public final class TaskGroup {
     Task host = Task.require("TaskGroup.run");
     CancelScope scope = CancelScope.create();
     Scope node = ApiAccess.nodeOf(scope);
+    node.setRole("task group");
     node.enter(host);
     Group group = new Group(host, node);
     Throwable bodyOutcome = null;

@@ -75,7 +75,7 @@ class SemanticsDocTest {
       }
       for (Path file : java) {
         if (file.toString().contains("/src/main/java/")) {
-          Matcher ref = Pattern.compile("\\b(\\w+Test)[#.](\\w+)").matcher(Files.readString(file));
+          Matcher ref = Pattern.compile("\\b(\\w+Test)#(\\w+)").matcher(Files.readString(file));
           while (ref.find()) {
             String name = ref.group(1) + "#" + ref.group(2);
             if (!tests.contains(name)) {

@@ -9,7 +9,9 @@ import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The non-blocking stream operations ({@code trySend}, {@code tryReceive}, {@code close}, {@code
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * stress tests; Lincheck reports parking operations as hangs.)
  */
 @Param(name = "item", gen = IntGen.class, conf = "1:4")
+@Timeout(value = 5, unit = TimeUnit.MINUTES) // model checking is slow on a loaded machine
 public class StreamLinearizabilityTest {
 
   private final StreamCore<Integer> core = new StreamCore<>(2, null);
@@ -102,11 +105,11 @@ public class StreamLinearizabilityTest {
 
   @Test
   void modelChecking() {
-    new ModelCheckingOptions().iterations(30).invocationsPerIteration(200).check(getClass());
+    new ModelCheckingOptions().iterations(20).invocationsPerIteration(150).check(getClass());
   }
 
   @Test
   void stress() {
-    new StressOptions().iterations(30).invocationsPerIteration(1_000).check(getClass());
+    new StressOptions().iterations(20).invocationsPerIteration(500).check(getClass());
   }
 }

@@ -1,7 +1,9 @@
 package dev.weft.internal.backend;
 
 import dev.weft.spi.Backend;
+import dev.weft.spi.BackendFeature;
 import dev.weft.spi.Scheduler;
+import java.util.Set;
 import java.util.concurrent.ThreadFactory;
 
 /** The two thread backends: each task gets its own virtual or platform thread. */
@@ -29,6 +31,11 @@ public final class ThreadBackend implements Backend {
   @Override
   public String name() {
     return name;
+  }
+
+  @Override
+  public Set<BackendFeature> features() {
+    return Set.of(BackendFeature.REAL_PARALLELISM);
   }
 
   @Override

@@ -120,16 +120,22 @@ public final class Group {
   }
 
   private void runChild(Task child, ChildBody body) {
-    child.begin();
     Throwable outcome = null;
     try {
+      child.begin();
       body.run(child);
     } catch (Throwable t) {
       outcome = t;
     }
     runner.lock.lock();
     try {
-      childEndedLocked(child, child.endLocked(outcome));
+      Throwable ended;
+      try {
+        ended = child.endLocked(outcome);
+      } catch (Throwable t) {
+        ended = t; // a broken invariant: report it as the task's failure, never strand the host
+      }
+      childEndedLocked(child, ended);
     } finally {
       runner.lock.unlock();
     }

@@ -57,6 +57,7 @@ public final class Runner {
     }
     Scheduler scheduler = backend.open();
     Runner runner = new Runner(scheduler, backend.name());
+    scheduler.describeTasksWith(runner::describeTasks);
     RootOutcome<T> outcome = new RootOutcome<>();
     try {
       Task root = runner.newRootTask();
@@ -82,22 +83,27 @@ public final class Runner {
 
   private <T, X extends Exception> void runRoot(
       Task root, ThrowingSupplier<T, X> main, RootOutcome<T> outcome) {
-    root.begin();
     T value = null;
     Throwable failure = null;
     try {
+      root.begin();
       value = main.get();
     } catch (Throwable t) {
       failure = t;
     }
-    lock.lock();
     try {
-      failure = root.endLocked(failure);
+      lock.lock();
+      try {
+        failure = root.endLocked(failure);
+      } finally {
+        lock.unlock();
+      }
+      root.detachFromThread();
+    } catch (Throwable t) {
+      failure = t; // a broken invariant: report it rather than leave the caller waiting
     } finally {
-      lock.unlock();
+      outcome.finish(value, failure);
     }
-    root.detachFromThread();
-    outcome.finish(value, failure);
   }
 
   /** The result of the root task, handed to the thread that called {@code Weft.run}. */
@@ -181,6 +187,62 @@ public final class Runner {
       return tasks.reversed();
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * Describes every live task as a tree: its name, what it waits on, and its cancel scopes from the
+   * innermost outward (cancelled? shielded? deadline?). For deadlock reports.
+   */
+  public String describeTasks() {
+    lock.lock();
+    try {
+      StringBuilder sb = new StringBuilder();
+      for (Task t = liveHead; t != null; t = t.nextLive) {
+        if (t.parent == null || !isLive(t.parent)) {
+          describe(t, 0, sb);
+        }
+      }
+      return sb.toString();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private boolean isLive(Task task) {
+    for (Task t = liveHead; t != null; t = t.nextLive) {
+      if (t == task) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void describe(Task task, int depth, StringBuilder sb) {
+    String indent = "  ".repeat(depth);
+    sb.append(indent).append(task).append('\n');
+    Waiter<?> w = task.parkedOn;
+    sb.append(indent).append("  waits: ")
+        .append(w != null ? w.describeWait() : "nothing (running, or blocked outside Weft)")
+        .append('\n');
+    sb.append(indent).append("  scopes, innermost first:");
+    Scope s = task.innermost;
+    if (s == null || s == task.root) {
+      sb.append(" none of its own");
+    }
+    for (; s != null && s != task.root; s = s.parent) {
+      sb.append(' ').append(s.describeForReport()).append(';');
+    }
+    sb.append('\n');
+    // Children, oldest first.
+    List<Task> children = new ArrayList<>();
+    for (Task t = liveHead; t != null; t = t.nextLive) {
+      if (t.parent == task) {
+        children.add(t);
+      }
+    }
+    for (Task child : children.reversed()) {
+      describe(child, depth + 1, sb);
     }
   }
 

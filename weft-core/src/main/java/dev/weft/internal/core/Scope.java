@@ -66,6 +66,9 @@ public final class Scope {
   /** The public face of this node. */
   final CancelScope api;
 
+  /** What the scope is for, in reports ("task group"); {@code null} for a plain cancel scope. */
+  private volatile String role;
+
   /** A timeout that becomes a deadline when the scope is entered; -1 when there is none. */
   private final long relativeTimeoutNanos;
 
@@ -415,6 +418,27 @@ public final class Scope {
   static long saturatedAdd(long a, long b) {
     long sum = a + b;
     return ((a ^ sum) & (b ^ sum)) < 0 ? (b > 0 ? NEVER : PAST) : sum;
+  }
+
+  /** A short description for reports; called under the lock. */
+  String describeForReport() {
+    StringBuilder sb = new StringBuilder(role != null ? role + " scope" : "CancelScope@"
+        + Integer.toHexString(System.identityHashCode(api)));
+    sb.append('[');
+    Reason r = cancelReason;
+    sb.append(r == null ? "not cancelled" : "cancelled: " + r.text());
+    if (shielded) {
+      sb.append(", shielded");
+    }
+    if (deadline != NEVER) {
+      sb.append(", deadline ").append(java.time.Duration.ofNanos(deadline));
+    }
+    return sb.append(']').toString();
+  }
+
+  /** Names what this scope is for, in reports. */
+  public void setRole(String role) {
+    this.role = role;
   }
 
   // ---- reads for the public API ---------------------------------------------------------------

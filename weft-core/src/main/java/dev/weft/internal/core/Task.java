@@ -90,6 +90,11 @@ public final class Task {
    * @return the task's outcome, with an {@link InterruptedException} replaced by its cancellation
    */
   Throwable endLocked(Throwable outcome) {
+    // Scopes are left by the code that entered them; only an Error thrown out of Weft itself (a
+    // backend aborting a failed run) can leave some behind. Leave them here, innermost first.
+    while (innermost != root) {
+      innermost.exitLocked(this, null);
+    }
     Throwable result = root.exitLocked(this, Scope.adoptInterruptLocked(this, outcome));
     runner.removeLiveLocked(this);
     if (interruptPending) {
@@ -184,6 +189,25 @@ public final class Task {
       } finally {
         runner.lock.unlock();
       }
+    }
+  }
+
+  /**
+   * Whether any scope around this task is cancelled, <em>ignoring shields</em>: the wrong predicate
+   * that AnyIO 4.4.0's memory stream used to skip receivers. Nothing in Weft calls it; tests use it
+   * to rebuild that bug and show that Weft's tools find it.
+   */
+  public boolean cancelledIgnoringShields() {
+    runner.lock.lock();
+    try {
+      for (Scope s = innermost; s != null; s = s.parent) {
+        if (s.cancelCalled()) {
+          return true;
+        }
+      }
+      return false;
+    } finally {
+      runner.lock.unlock();
     }
   }
 

@@ -159,6 +159,11 @@ public final class Waiter<V> {
     return task;
   }
 
+  /** What the waiting task does, for reports: "receive from memory stream@1a2b[buffer 0]". */
+  public String describeWait() {
+    return operation + " " + resource + (cancellable ? "" : " (not cancellable)");
+  }
+
   @Override
   public String toString() {
     return (task != null ? task.toString() : "thread '" + thread.getName() + "'")

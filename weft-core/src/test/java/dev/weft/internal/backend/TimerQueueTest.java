@@ -7,17 +7,22 @@ import dev.weft.Weft;
 import dev.weft.cancel.CancelScope;
 import dev.weft.internal.core.Task;
 import dev.weft.spi.Backend;
-import dev.weft.testing.BackendTest;
-import dev.weft.testing.Harness;
 import dev.weft.time.Deadline;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Timers fire in deadline order (ties in insertion order), and cancelled timers leave no trace. */
 class TimerQueueTest {
+
+  /** The system clock belongs to the thread backends; the deterministic one has its own tests. */
+  static List<Backend> threadBackends() {
+    return List.of(Backend.virtualThreads(), Backend.platformThreads());
+  }
 
   @Test
   void pollDue_returnsDueActionsInDeadlineThenInsertionOrder() {
@@ -76,9 +81,10 @@ class TimerQueueTest {
     assertEquals(List.of(50L, 10L), earliest);
   }
 
-  @BackendTest
+  @ParameterizedTest(name = "[{0}]")
+  @MethodSource("threadBackends")
   void scopesWithDeadlinesThatDoNotFire_leaveNoTimerBehind(Backend backend) {
-    int pending = Harness.run(backend, () -> {
+    int pending = Weft.run(backend, () -> {
       for (int i = 0; i < 10_000; i++) {
         CancelScope.withDeadline(Deadline.after(Duration.ofHours(1))).run(Weft::checkpoint);
       }
@@ -88,9 +94,10 @@ class TimerQueueTest {
     assertEquals(0, pending);
   }
 
-  @BackendTest
+  @ParameterizedTest(name = "[{0}]")
+  @MethodSource("threadBackends")
   void sleepsThatEndOrAreCancelled_leaveNoTimerBehind(Backend backend) {
-    int pending = Harness.run(backend, () -> {
+    int pending = Weft.run(backend, () -> {
       Weft.sleep(Duration.ofMillis(1));
       CancelScope scope = CancelScope.create();
       scope.run(() -> {

@@ -10,13 +10,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jetbrains.lincheck.Lincheck;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Model-checks the park primitive with Lincheck, which explores thread interleavings of platform
  * threads (it does not control virtual threads, so the runtime runs on an injected platform-thread
  * factory here). Each scenario was proven able to fail by seeding the bug named in its comment.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES) // model checking is slow on a loaded machine
 class WaiterModelCheckTest {
 
   private static final int INVOCATIONS = 2_000;
