@@ -40,16 +40,19 @@ class WeftExtensionTest {
   void everyBackendRunsTheTest_eachNamedAfterItsBackendAndSeed() {
     Events events = run("takesTheBackend");
 
-    assertEquals(List.of("[virtual]", "[platform]", "[deterministic seed=1]",
-        "[deterministic seed=2]", "[deterministic seed=3]"), names(events));
+    assertEquals(List.of("[virtual]", "[platform]",
+        "[deterministic seed=1]", "[deterministic seed=2]",
+        "[deterministic seed=3]"), names(events));
     assertEquals(5, events.succeeded().count());
   }
 
   @Test
   void requiredFeature_selectsOnlyTheBackendsThatHaveIt() {
-    assertEquals(List.of("[deterministic seed=1]", "[deterministic seed=2]",
-        "[deterministic seed=3]"), names(run("needsVirtualTime")));
-    assertEquals(List.of("[virtual]", "[platform]"), names(run("needsRealParallelism")));
+    assertEquals(List.of("[deterministic seed=1]",
+        "[deterministic seed=2]", "[deterministic seed=3]"),
+        names(run("needsVirtualTime")));
+    assertEquals(List.of("[virtual]", "[platform]"),
+        names(run("needsRealParallelism")));
   }
 
   @Test

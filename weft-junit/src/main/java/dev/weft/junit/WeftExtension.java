@@ -77,7 +77,7 @@ public final class WeftExtension implements TestTemplateInvocationContextProvide
 
     @Override
     public String getDisplayName(int invocationIndex) {
-      return "[" + backend.name() + "]";
+      return "[" + backend.name() + "]"; // reports put the method's name in front
     }
 
     @Override

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * A test that runs once on every Weft backend: virtual threads, platform threads, and the
  * deterministic backend under several seeds. Each run's name says its backend and seed
- * ({@code [virtual]}, {@code [deterministic seed=2]}), in the console and in the reports.
+ * ({@code [virtual]}, {@code [deterministic seed=2]}, after the method name in reports), in the console and in the reports.
  *
  * <p>A test method without parameters runs <em>inside</em> a Weft run, as its root task:
  *
