@@ -3,12 +3,15 @@ package dev.weft.examples;
 import dev.weft.Weft;
 import dev.weft.cancel.CancelScope;
 import dev.weft.cancel.CancelledException;
+import dev.weft.deterministic.DeadlockException;
+import dev.weft.deterministic.DeterministicBackend;
 import dev.weft.spi.Backend;
 import dev.weft.stream.MemoryReceiveStream;
 import dev.weft.stream.MemorySendStream;
 import dev.weft.stream.MemoryStream;
 import dev.weft.sync.Event;
 import dev.weft.task.TaskGroup;
+import dev.weft.time.Deadline;
 import dev.weft.time.Timeouts;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +21,9 @@ import java.util.List;
  * The README's demo. Part 1: a task group, a deadline that cancels a subtree of tasks, and a
  * shielded cleanup that still runs (and waits) after its task was cancelled. Part 2: the scenario
  * that deadlocked AnyIO 4.4.0, on every backend: a component that owns a stream is cancelled from
- * outside, and its shielded cleanup sends a last message to a shielded consumer.
+ * outside, and its shielded cleanup sends a last message to a shielded consumer. Part 3: the
+ * deterministic backend's virtual clock runs a one-hour timeout in milliseconds, and a program that
+ * can never finish is reported with its task tree instead of hanging.
  */
 public final class Demo {
 
@@ -54,8 +59,47 @@ public final class Demo {
           return null;
         });
     System.out.println();
-    for (Backend backend : List.of(Backend.virtualThreads(), Backend.platformThreads())) {
+    for (Backend backend : List.of(Backend.virtualThreads(), Backend.platformThreads(),
+        DeterministicBackend.withSeed(42))) {
       lastMessageOnShutdown(backend);
+    }
+    System.out.println();
+    oneHourOnTheVirtualClock();
+    System.out.println();
+    deadlockReported();
+  }
+
+  private static void oneHourOnTheVirtualClock() {
+    long start = System.nanoTime();
+    Duration virtual = Weft.run(DeterministicBackend.withSeed(1), () -> {
+      Deadline begin = Deadline.now();
+      Timeouts.moveOnAfter(Duration.ofHours(1), Weft::sleepForever);
+      return begin.remaining().negated();
+    });
+    System.out.printf("[virtual clock] a one-hour timeout fired after %s of virtual time,"
+        + " %.1f ms of real time%n", virtual, (System.nanoTime() - start) / 1e6);
+  }
+
+  /** Two tasks each wait for the other's message: on the deterministic backend, a report. */
+  private static void deadlockReported() {
+    try {
+      Weft.run(DeterministicBackend.withSeed(7), () -> {
+        MemoryStream<String> ping = MemoryStream.create(0);
+        MemoryStream<String> pong = MemoryStream.create(0);
+        TaskGroup.run(group -> {
+          group.startSoon("ping", () -> {
+            pong.receiveStream().receive();
+            ping.sendStream().send("ping");
+          });
+          group.startSoon("pong", () -> {
+            ping.receiveStream().receive();
+            pong.sendStream().send("pong");
+          });
+        });
+        return null;
+      });
+    } catch (DeadlockException e) {
+      System.out.println("[deterministic] instead of hanging: " + e.getMessage());
     }
   }
 

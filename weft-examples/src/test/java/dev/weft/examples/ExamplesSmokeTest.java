@@ -21,6 +21,12 @@ class ExamplesSmokeTest {
     assertTrue(out.contains("no task is left running"), out);
     assertTrue(out.contains("[virtual ] shielded consumer received [working, goodbye]"), out);
     assertTrue(out.contains("[platform] shielded consumer received [working, goodbye]"), out);
+    assertTrue(out.contains("[deterministic seed=42] shielded consumer received [working, goodbye]"),
+        out);
+    assertTrue(out.contains("a one-hour timeout fired after PT1H of virtual time"), out);
+    assertTrue(out.contains("[deterministic] instead of hanging: deadlock"), out);
+    assertTrue(out.contains("task 'ping'"), out);
+    assertTrue(out.contains("receive from memory stream"), out);
   }
 
   @Test
