@@ -25,6 +25,11 @@ class WeftExtensionTest {
     boolean takesBackend = java.util.Arrays.stream(SampleTests.class.getDeclaredMethods())
         .anyMatch(m -> m.getName().equals(method) && m.getParameterCount() == 1);
     return EngineTestKit.engine("junit-jupiter")
+        // Pinned, so that -Dweft.backends or -Dweft.seeds given to the whole build do not change
+        // what these tests expect.
+        .configurationParameter("weft.backends", "virtual,platform,deterministic")
+        .configurationParameter("weft.seeds", "3")
+        .configurationParameter("weft.seed.base", "1")
         .selectors(takesBackend
             ? selectMethod(SampleTests.class, method, Backend.class.getName())
             : selectMethod(SampleTests.class, method))

@@ -22,10 +22,11 @@ import org.junit.jupiter.api.extension.TestTemplateInvocationContextProvider;
 /**
  * The extension behind {@link WeftTest}: one invocation of the test per chosen backend.
  *
- * <p>Configuration, as system properties: {@code weft.backends} (comma-separated names among
- * {@code virtual}, {@code platform}, {@code deterministic}; default all), {@code weft.seeds}
- * (deterministic seeds per test; default 3), {@code weft.seed.base} (the first seed; default 1),
- * {@code weft.seed} (replay exactly this seed on the deterministic backend only).
+ * <p>Configuration, as JUnit configuration parameters or system properties: {@code weft.backends}
+ * (comma-separated names among {@code virtual}, {@code platform}, {@code deterministic}; default
+ * all), {@code weft.seeds} (deterministic seeds per test; default 3), {@code weft.seed.base} (the
+ * first seed; default 1), {@code weft.seed} (replay exactly this seed on the deterministic backend
+ * only). A test none of whose backends is configured does not run.
  */
 public final class WeftExtension implements TestTemplateInvocationContextProvider {
 
@@ -35,25 +36,31 @@ public final class WeftExtension implements TestTemplateInvocationContextProvide
   }
 
   @Override
+  public boolean mayReturnZeroTestTemplateInvocationContexts(ExtensionContext context) {
+    return true; // -Dweft.backends may leave out every backend a test can run on
+  }
+
+  @Override
   public Stream<TestTemplateInvocationContext> provideTestTemplateInvocationContexts(
       ExtensionContext context) {
     Method method = context.getRequiredTestMethod();
     WeftTest test = method.getAnnotation(WeftTest.class);
     boolean inside = Arrays.stream(method.getParameterTypes()).noneMatch(Backend.class::equals);
     Set<BackendFeature> required = Set.of(test.requires());
-    return backends(test).stream()
+    return backends(test, context).stream()
         .filter(b -> b.features().containsAll(required))
         .map(b -> new Invocation(b, inside));
   }
 
-  private static List<Backend> backends(WeftTest test) {
+  private static List<Backend> backends(WeftTest test, ExtensionContext context) {
     long replay = test.seed() != Long.MIN_VALUE ? test.seed()
-        : Long.getLong("weft.seed", Long.MIN_VALUE);
+        : context.getConfigurationParameter("weft.seed").map(Long::parseLong)
+            .orElse(Long.MIN_VALUE);
     if (replay != Long.MIN_VALUE) {
       return List.of(DeterministicBackend.withSeed(replay));
     }
-    List<String> names = Arrays.asList(
-        System.getProperty("weft.backends", "virtual,platform,deterministic").split(","));
+    List<String> names = Arrays.asList(context.getConfigurationParameter("weft.backends")
+        .orElse("virtual,platform,deterministic").split(","));
     List<Backend> backends = new ArrayList<>();
     if (names.contains("virtual")) {
       backends.add(Backend.virtualThreads());
@@ -62,8 +69,10 @@ public final class WeftExtension implements TestTemplateInvocationContextProvide
       backends.add(Backend.platformThreads());
     }
     if (names.contains("deterministic")) {
-      int seeds = test.seeds() > 0 ? test.seeds() : Integer.getInteger("weft.seeds", 3);
-      long base = Long.getLong("weft.seed.base", 1);
+      int seeds = test.seeds() > 0 ? test.seeds()
+          : context.getConfigurationParameter("weft.seeds").map(Integer::parseInt).orElse(3);
+      long base = context.getConfigurationParameter("weft.seed.base").map(Long::parseLong)
+          .orElse(1L);
       for (int i = 0; i < seeds; i++) {
         backends.add(DeterministicBackend.withSeed(base + i));
       }
