@@ -9,9 +9,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <h2>Implementation notes</h2>
  * The timer thread is started by the first {@link #schedule} and stopped by {@link #close}. It
- * parks until the earliest deadline; {@link #schedule} unparks it only when the new timer became
- * the earliest (decided under the queue's lock), and {@link LockSupport}'s permit makes an unpark
- * that arrives before the park harmless. {@code closed} is volatile and re-read by the loop after
+ * parks until the earliest deadline; {@link #schedule} unparks it only when the new timer is due
+ * before the thread would wake anyway (decided under the queue's lock, see {@link TimerQueue}),
+ * and {@link LockSupport}'s permit makes an unpark that arrives before the park harmless. {@code closed} is volatile and re-read by the loop after
  * every wake-up. Actions run on the timer thread, outside the queue's lock; they are Weft's own
  * (cancel a scope, wake a sleeper) and never block.
  */
@@ -56,7 +56,7 @@ final class SystemClock implements Clock {
         }
         continue;
       }
-      long next = timers.nextDeadline();
+      long next = timers.armWakeup();
       // Re-read after the queue's lock: a contended lock parks, and that park may have eaten the
       // permit that close() gave; the flag, written before close() unparks, is what counts.
       if (closed) {

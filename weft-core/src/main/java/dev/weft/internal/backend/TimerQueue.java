@@ -17,6 +17,12 @@ import java.util.function.Consumer;
  * already fired (or was already cancelled) finds index -1 and does nothing. The action runs
  * outside the lock, after it has left the heap, so a cancel that races with the firing loses
  * quietly: the action runs once or not at all.
+ *
+ * <p>{@link #wakeupAt} (under the lock) is when the owner's timer thread will next wake by itself:
+ * {@link #armWakeup} sets it when that thread decides how long to sleep, {@link #pollDue} resets it
+ * to "awake" ({@code Long.MIN_VALUE}). {@link #add} asks the owner to wake the thread only for a
+ * timer earlier than that; so entering and leaving many scopes whose deadlines lie far ahead costs
+ * no wake-ups at all, and since both sides decide under the lock, no earlier timer is missed.
  */
 public final class TimerQueue {
 
@@ -43,12 +49,13 @@ public final class TimerQueue {
   private Entry[] heap = new Entry[16];
   private int size;
   private long sequence;
+  private long wakeupAt = Long.MAX_VALUE;
 
   /**
    * Adds a timer.
    *
-   * @param onNewEarliest called under the lock with the entry when it became the earliest one, so
-   *     that the owner can wake whoever waits for the earliest deadline
+   * @param onNewEarliest called under the lock with the entry when it is due before the owner's
+   *     timer thread would wake by itself, so that the owner can wake it (or start it)
    */
   public Entry add(long deadline, Runnable action, Consumer<Entry> onNewEarliest) {
     lock.lock();
@@ -60,7 +67,8 @@ public final class TimerQueue {
       entry.index = size;
       heap[size++] = entry;
       siftUp(entry.index);
-      if (heap[0] == entry) {
+      if (deadline < wakeupAt) {
+        wakeupAt = deadline;
         onNewEarliest.accept(entry);
       }
       return entry;
@@ -90,10 +98,14 @@ public final class TimerQueue {
     }
   }
 
-  /** Removes and returns the action of the earliest timer whose deadline is at or before now. */
+  /**
+   * Removes and returns the action of the earliest timer whose deadline is at or before now. Marks
+   * the owner's timer thread as awake.
+   */
   public Runnable pollDue(long now) {
     lock.lock();
     try {
+      wakeupAt = Long.MIN_VALUE;
       if (size == 0 || heap[0].deadline > now) {
         return null;
       }
@@ -110,6 +122,20 @@ public final class TimerQueue {
     lock.lock();
     try {
       return size == 0 ? Long.MAX_VALUE : heap[0].deadline;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Returns the earliest deadline ({@link Long#MAX_VALUE} when none), and records that the owner's
+   * timer thread will sleep until then.
+   */
+  public long armWakeup() {
+    lock.lock();
+    try {
+      wakeupAt = size == 0 ? Long.MAX_VALUE : heap[0].deadline;
+      return wakeupAt;
     } finally {
       lock.unlock();
     }

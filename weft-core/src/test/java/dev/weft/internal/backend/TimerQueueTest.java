@@ -81,6 +81,22 @@ class TimerQueueTest {
     assertEquals(List.of(50L, 10L), earliest);
   }
 
+  @Test
+  void add_wakesTheTimerThreadOnlyForATimerDueBeforeItWakesAnyway() {
+    TimerQueue q = new TimerQueue();
+    List<Long> wakes = new ArrayList<>();
+    q.add(100, () -> {}, e -> wakes.add(100L));
+    assertEquals(100, q.armWakeup()); // the thread sleeps until 100
+
+    q.add(150, () -> {}, e -> wakes.add(150L));
+    q.add(50, () -> {}, e -> wakes.add(50L));
+    q.pollDue(0); // the thread is awake: it looks at the queue before it sleeps again
+    q.add(10, () -> {}, e -> wakes.add(10L));
+
+    assertEquals(List.of(100L, 50L), wakes);
+    assertEquals(10, q.armWakeup());
+  }
+
   @ParameterizedTest(name = "[{0}]")
   @MethodSource("threadBackends")
   void scopesWithDeadlinesThatDoNotFire_leaveNoTimerBehind(Backend backend) {
