@@ -28,4 +28,13 @@ public interface Parker {
    * @param thread a thread that parks through this parker
    */
   void unpark(Thread thread);
+
+  /**
+   * How many times a waiter re-checks its state, with {@link Thread#onSpinWait()}, before it
+   * parks: a handoff that completes within that window costs no park and no unpark. Zero (the
+   * default) where spinning cannot help, as on a backend that runs one task at a time.
+   */
+  default int spinsBeforePark() {
+    return 0;
+  }
 }

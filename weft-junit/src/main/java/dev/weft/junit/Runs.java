@@ -103,6 +103,11 @@ public final class Runs {
         public void unpark(Thread thread) {
           s.unpark(thread);
         }
+
+        @Override
+        public int spinsBeforePark() {
+          return s.spinsBeforePark();
+        }
       };
     }
 

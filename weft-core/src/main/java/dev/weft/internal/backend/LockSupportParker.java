@@ -12,7 +12,19 @@ public final class LockSupportParker implements Parker {
 
   public static final LockSupportParker INSTANCE = new LockSupportParker();
 
+  /**
+   * Spinning pays off only when the other side runs on another processor at the same time; tuned
+   * with the rendezvous benchmark (docs/benchmarks.md).
+   */
+  private static final int SPINS =
+      Runtime.getRuntime().availableProcessors() > 1 ? Integer.getInteger("weft.spins", 128) : 0;
+
   private LockSupportParker() {}
+
+  @Override
+  public int spinsBeforePark() {
+    return SPINS;
+  }
 
   @Override
   public void park(Object blocker) {

@@ -35,6 +35,11 @@ final class ThreadScheduler implements Scheduler {
     LockSupportParker.INSTANCE.unpark(thread);
   }
 
+  @Override
+  public int spinsBeforePark() {
+    return LockSupportParker.INSTANCE.spinsBeforePark();
+  }
+
   /**
    * Returns at once: the JDK already runs other tasks in parallel. (A virtual thread that never
    * blocks keeps its carrier; see docs/semantics.md, "Checkpoints".)

@@ -122,6 +122,9 @@ public final class Waiter<V> {
         abortForCancellation();
       }
     }
+    for (int spins = parker.spinsBeforePark(); spins > 0 && state == WAITING; spins--) {
+      Thread.onSpinWait();
+    }
     boolean interrupted = false;
     while (state == WAITING) {
       parker.park(this);
