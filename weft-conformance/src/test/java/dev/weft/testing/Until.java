@@ -1,7 +1,10 @@
 package dev.weft.testing;
 
 import dev.weft.Weft;
+import dev.weft.internal.core.Waiter;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Waits for a state that no event announces, such as "the task is queued on the stream". It spins
@@ -19,5 +22,19 @@ public final class Until {
       Weft.cancelShieldedCheckpoint();
       Thread.yield();
     }
+  }
+
+  /**
+   * Returns once the thread that {@code thread} supplies (spinning while it supplies {@code null})
+   * is parked in a Weft wait: its park blocker is a {@link Waiter}, which it sets only after it
+   * published the waiter and checked for cancellation. From then on a cancellation aborts that
+   * wait, instead of racing the task's own check; a test that needs the cancellation to win over a
+   * later grant waits for this first. ("Queued" in a primitive's statistics is not enough: the task
+   * may not have reached its park yet, and a grant made then legitimately wins.)
+   */
+  public static void parkedInWeft(Supplier<Thread> thread) {
+    until(() -> thread.get() != null);
+    Thread t = thread.get();
+    until(() -> LockSupport.getBlocker(t) instanceof Waiter);
   }
 }

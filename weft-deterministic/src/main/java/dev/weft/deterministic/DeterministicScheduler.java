@@ -250,19 +250,25 @@ final class DeterministicScheduler implements Scheduler {
     dispatchLocked();
   }
 
-  /** Waits until the slot holds the turn, or the run failed. */
+  /**
+   * Waits until the slot holds the turn, or the run failed. The condition and the blocker are read
+   * in one critical section, and nothing between it and the park can block: a contended lock
+   * would park too, and could eat the permit that the dispatcher's unpark gave.
+   */
   private void awaitTurn(Slot slot) {
     boolean interrupted = false;
     while (true) {
+      Object blocker;
       lock.lock();
       try {
         if (slot.turn || failure != null) {
           break;
         }
+        blocker = slot.blocker != null ? slot.blocker : this; // thread dumps show the wait
       } finally {
         lock.unlock();
       }
-      LockSupport.park(this);
+      LockSupport.park(blocker);
       if (Thread.interrupted()) {
         interrupted = true;
       }

@@ -1,0 +1,159 @@
+package dev.weft.internal.sync;
+
+import dev.weft.internal.core.Waiter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The FIFO of tasks waiting for a grant from one synchronization primitive (a lock's ownership, a
+ * permit, a token, a notification), kept under that primitive's lock.
+ *
+ * <pre>
+ *   enqueue ──▶ QUEUED ── grantNext() wins the waiter's CAS ──▶ GRANTED (left the queue)
+ *                 │
+ *                 └──── cancellation wins the CAS ──▶ ABORTED ──▶ left the queue, by
+ *                        grantNext() skipping it or by await() removing it, whichever is first
+ *
+ *   grant wins over a later cancellation: LockTest#releaseThenCancel_waiterOwnsTheLock_andGivesItBackAtItsNextCheckpoint
+ *   cancellation wins, grant moves on:    LockTest#lock_onlyCancelledWaitersQueued_releaseLeavesItFree_anyio1145
+ *   both, racing, model-checked:          SyncModelCheckTest#lockReleaseRacingCancelledAcquirer_grantsExactlyOnce
+ * </pre>
+ *
+ * <h2>Implementation notes</h2>
+ * Every method except {@link #await} must be called with the primitive's lock held (asserted);
+ * {@code await} parks without it and takes it only to remove an aborted node. A node is granted
+ * only by {@link #grantNext}, which polls nodes oldest first and completes their waiters; the
+ * waiter's CAS is the only decision, so a node whose task is being cancelled is granted if the
+ * grant's CAS comes first (the task then owns what it was granted and meets the cancellation at
+ * its next checkpoint), and skipped if the abort's CAS came first. Nothing here reads a task's
+ * cancellation state. Because {@code grantNext} drops every aborted node it meets, a primitive
+ * whose grant loop stops only when it runs out of nodes or of things to grant never leaves a
+ * resource free while a live waiter is queued (the #1145 deadlock cannot happen).
+ *
+ * <p>{@code byKey} (only for {@link #indexedByKey} queues) maps each queued key to its node, so a
+ * primitive can refuse a second wait for the same key in O(1); an entry leaves with its node, and
+ * is removed only if it still maps to that node.
+ *
+ * @param <K> what a waiter waits as (its owner identity, its borrower), or {@link Void}
+ */
+public final class WaitQueue<K> {
+
+  /** One waiting task: its waiter, and the key it waits as ({@code null} when keys are unused). */
+  public record Node<K>(Waiter<Void> waiter, K key) {}
+
+  private final ReentrantLock lock;
+  private final ArrayDeque<Node<K>> nodes = new ArrayDeque<>(); // guarded by lock
+  private final Map<K, Node<K>> byKey; // guarded by lock; null unless indexed
+
+  private WaitQueue(ReentrantLock lock, boolean indexed) {
+    this.lock = lock;
+    this.byKey = indexed ? new HashMap<>() : null;
+  }
+
+  /** Returns an empty queue guarded by {@code lock}. */
+  public static <K> WaitQueue<K> create(ReentrantLock lock) {
+    return new WaitQueue<>(lock, false);
+  }
+
+  /** Returns an empty queue guarded by {@code lock} that can tell whether a key is queued. */
+  public static <K> WaitQueue<K> indexedByKey(ReentrantLock lock) {
+    return new WaitQueue<>(lock, true);
+  }
+
+  /**
+   * Queues a waiter for the current thread. Lock held.
+   *
+   * @param cancellable whether a cancellation may abort the wait (an uncancellable wait ends only
+   *     by a grant)
+   */
+  public Node<K> enqueue(K key, boolean cancellable, Object resource, String operation) {
+    assert lock.isHeldByCurrentThread();
+    Node<K> node = new Node<>(Waiter.forCurrentThread(cancellable, resource, operation), key);
+    nodes.add(node);
+    if (byKey != null) {
+      byKey.put(key, node);
+    }
+    return node;
+  }
+
+  /**
+   * Parks until {@code node} is granted or aborted. Called without the lock. On abort it takes the
+   * node out of the queue (it may already be gone), and the caller must then call {@code
+   * Checkpoints.afterAbort()}.
+   *
+   * @return {@code true} if granted; {@code false} if aborted, which granted nothing
+   */
+  public boolean await(Node<K> node) {
+    assert !lock.isHeldByCurrentThread();
+    if (node.waiter().await()) {
+      return true;
+    }
+    lock.lock();
+    try {
+      if (nodes.remove(node)) {
+        unindex(node);
+      }
+    } finally {
+      lock.unlock();
+    }
+    return false;
+  }
+
+  /**
+   * Completes the oldest waiter that has not been aborted, dropping the aborted ones before it.
+   * Lock held.
+   *
+   * @return the granted node, or {@code null} when no waiter was left to grant
+   */
+  public Node<K> grantNext() {
+    assert lock.isHeldByCurrentThread();
+    for (Node<K> node; (node = nodes.poll()) != null; ) {
+      unindex(node);
+      if (node.waiter().complete(null)) {
+        return node;
+      }
+    }
+    return null;
+  }
+
+  /** Returns whether a task waits as {@code key}; only for indexed queues. Lock held. */
+  public boolean containsKey(K key) {
+    assert lock.isHeldByCurrentThread() && byKey != null;
+    return byKey.containsKey(key);
+  }
+
+  /** Returns whether no node is queued. Lock held. */
+  public boolean isEmpty() {
+    assert lock.isHeldByCurrentThread();
+    return nodes.isEmpty();
+  }
+
+  /**
+   * Returns how many nodes are queued, including aborted ones whose tasks have not yet taken them
+   * out (statistics only). Lock held.
+   */
+  public int size() {
+    assert lock.isHeldByCurrentThread();
+    return nodes.size();
+  }
+
+  /** Returns the keys of the queued nodes, oldest first. Lock held. */
+  public List<K> keys() {
+    assert lock.isHeldByCurrentThread();
+    List<K> keys = new ArrayList<>(nodes.size());
+    for (Node<K> node : nodes) {
+      keys.add(node.key());
+    }
+    return keys;
+  }
+
+  private void unindex(Node<K> node) {
+    if (byKey != null) {
+      byKey.remove(node.key(), node);
+    }
+  }
+}
