@@ -60,7 +60,11 @@ public final class BenchmarkReport {
       new Channel("pipeline, 4 stages of buffer 16", "PipelineBenchmark.weft",
           List.of("PipelineBenchmark.jdkQueue", "PipelineBenchmark.jox"), "(none)", 0),
       new Channel("1P/1C buffer 16, platform threads", "PlatformThreadsBenchmark.weft",
-          List.of("PlatformThreadsBenchmark.jdkQueue"), "(reference)", 0));
+          List.of("PlatformThreadsBenchmark.jdkQueue"), "(reference)", 0),
+      new Channel("lock, 4 tasks contending", "SyncBenchmark.weftLock",
+          List.of("SyncBenchmark.reentrantLock"), "(none; Weft's lock is fair)", 0),
+      new Channel("semaphore(2), 4 tasks contending", "SyncBenchmark.weftSemaphore",
+          List.of("SyncBenchmark.jdkSemaphore"), "(none; Weft's semaphore is fair)", 0));
 
   private static final List<Cost> COSTS = List.of(
       new Cost("checkpoint(), not cancelled", "RuntimeBenchmark.checkpoint", null, "<= 10 ns", 10),
@@ -112,8 +116,8 @@ public final class BenchmarkReport {
     sb.append(String.format(Locale.ROOT, "Profile %s; JDK %s; %d processors; %s %s%n%n", profile,
         Runtime.version(), Runtime.getRuntime().availableProcessors(),
         System.getProperty("os.name"), System.getProperty("os.arch")));
-    sb.append("| workload | Weft (M items/s) | best baseline (M items/s) | Weft / best |"
-        + " every baseline (M items/s) | target |\n|---|---|---|---|---|---|\n");
+    sb.append("| workload | Weft (M ops/s) | best baseline (M ops/s) | Weft / best |"
+        + " every baseline (M ops/s) | target |\n|---|---|---|---|---|---|\n");
     for (Channel c : CHANNELS) {
       double[] weft = scores.get(c.weft());
       if (weft == null) {
@@ -163,6 +167,8 @@ public final class BenchmarkReport {
           : "LinkedTransferQueue";
       case "jox" -> "jox";
       case "rawVirtualThreadsStartAndJoin" -> "virtual thread";
+      case "reentrantLock" -> "ReentrantLock";
+      case "jdkSemaphore" -> "j.u.c.Semaphore";
       default -> method;
     };
   }

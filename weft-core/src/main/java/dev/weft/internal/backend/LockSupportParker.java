@@ -13,17 +13,19 @@ public final class LockSupportParker implements Parker {
   public static final LockSupportParker INSTANCE = new LockSupportParker();
 
   /**
-   * Spinning pays off only when the other side runs on another processor at the same time; tuned
-   * with the rendezvous benchmark (docs/benchmarks.md).
+   * Spinning pays off only for platform threads on a multiprocessor, where a park and unpark is a
+   * context switch that costs microseconds. A spinning virtual thread holds its carrier, which the
+   * task it waits for may need: in the benchmarks any spinning on virtual threads lowered
+   * throughput (by half with 64 spins), while 128 spins on platform threads raised it by half
+   * (docs/benchmarks.md). 128 is also the JDK's LinkedTransferQueue's spin count.
    */
-  private static final int SPINS =
-      Runtime.getRuntime().availableProcessors() > 1 ? Integer.getInteger("weft.spins", 128) : 0;
+  private static final int PLATFORM_SPINS = Runtime.getRuntime().availableProcessors() > 1 ? 128 : 0;
 
   private LockSupportParker() {}
 
   @Override
   public int spinsBeforePark() {
-    return SPINS;
+    return Thread.currentThread().isVirtual() ? 0 : PLATFORM_SPINS;
   }
 
   @Override

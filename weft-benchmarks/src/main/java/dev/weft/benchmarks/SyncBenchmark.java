@@ -1,0 +1,106 @@
+package dev.weft.benchmarks;
+
+import dev.weft.Weft;
+import dev.weft.sync.Lock;
+import dev.weft.sync.Semaphore;
+import dev.weft.task.TaskGroup;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * Four virtual threads contend for a lock (or a semaphore with two permits) around a tiny
+ * critical section; acquisitions per second. Weft's primitives are fair (FIFO, direct handoff);
+ * the JDK's are used in their default, unfair mode, as most code uses them.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class SyncBenchmark {
+
+  static final int WORKERS = 4;
+  static final int PER_WORKER = 25_000;
+  static final int OPS = WORKERS * PER_WORKER;
+
+  private long counter;
+
+  @Benchmark
+  @OperationsPerInvocation(OPS)
+  public void weftLock() {
+    Lock lock = new Lock();
+    Weft.run(() -> {
+      TaskGroup.run(group -> {
+        for (int w = 0; w < WORKERS; w++) {
+          group.startSoon(() -> {
+            for (int i = 0; i < PER_WORKER; i++) {
+              lock.acquire();
+              counter++;
+              lock.release();
+            }
+          });
+        }
+      });
+      return null;
+    });
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(OPS)
+  public void reentrantLock() throws InterruptedException {
+    ReentrantLock lock = new ReentrantLock();
+    Workers workers = new Workers(true);
+    for (int w = 0; w < WORKERS; w++) {
+      workers.start(() -> {
+        for (int i = 0; i < PER_WORKER; i++) {
+          lock.lock();
+          counter++;
+          lock.unlock();
+        }
+      });
+    }
+    workers.join();
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(OPS)
+  public void weftSemaphore() {
+    Semaphore semaphore = Semaphore.create(2);
+    Weft.run(() -> {
+      TaskGroup.run(group -> {
+        for (int w = 0; w < WORKERS; w++) {
+          group.startSoon(() -> {
+            for (int i = 0; i < PER_WORKER; i++) {
+              semaphore.acquire();
+              counter++;
+              semaphore.release();
+            }
+          });
+        }
+      });
+      return null;
+    });
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(OPS)
+  public void jdkSemaphore() throws InterruptedException {
+    java.util.concurrent.Semaphore semaphore = new java.util.concurrent.Semaphore(2);
+    Workers workers = new Workers(true);
+    for (int w = 0; w < WORKERS; w++) {
+      workers.start(() -> {
+        for (int i = 0; i < PER_WORKER; i++) {
+          semaphore.acquire();
+          counter++;
+          semaphore.release();
+        }
+      });
+    }
+    workers.join();
+  }
+}
