@@ -89,6 +89,28 @@ public class RuntimeBenchmark {
     });
   }
 
+  private static final ThreadLocal<Object> CURRENT = new ThreadLocal<>();
+
+  /**
+   * Raw virtual threads that, like a Weft task, set and remove one thread-local: how much of
+   * spawn+join is the per-thread {@code ThreadLocalMap} (Java 21 has no final ScopedValue).
+   */
+  @Benchmark
+  @OperationsPerInvocation(CHILDREN)
+  public void rawVirtualThreadsWithAThreadLocal() throws InterruptedException {
+    Thread[] threads = new Thread[CHILDREN];
+    for (int i = 0; i < CHILDREN; i++) {
+      Object task = new Object();
+      threads[i] = Thread.ofVirtual().start(() -> {
+        CURRENT.set(task);
+        CURRENT.remove();
+      });
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+  }
+
   @Benchmark
   @OperationsPerInvocation(CHILDREN)
   public void rawVirtualThreadsStartAndJoin() throws InterruptedException {

@@ -16,7 +16,8 @@ public interface Scheduler extends Parker, AutoCloseable {
    * Starts {@code body} as a new task on a new thread and returns that thread. The body catches
    * everything it throws; when it returns, the task has ended.
    *
-   * @param name the task's name, used for the thread name
+   * @param name the name the task was given, for the thread's name; {@code null} when it was given
+   *     none (the backend then keeps a default name, which spares a rename per task)
    * @param body what the task runs
    * @return the thread that runs the task
    */

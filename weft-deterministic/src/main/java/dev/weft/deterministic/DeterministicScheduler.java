@@ -110,8 +110,9 @@ final class DeterministicScheduler implements Scheduler {
     Thread thread;
     lock.lock();
     try {
-      Slot slot = new Slot(slots.size() + 1, name);
-      thread = Thread.ofVirtual().name(name).unstarted(() -> runTask(slot, body));
+      int number = slots.size() + 1;
+      Slot slot = new Slot(number, name != null ? name : "task-" + number);
+      thread = Thread.ofVirtual().name(slot.name).unstarted(() -> runTask(slot, body));
       slot.thread = thread;
       slots.add(slot);
       byThread.put(thread, slot);

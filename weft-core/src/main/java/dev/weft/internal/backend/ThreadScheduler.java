@@ -20,7 +20,9 @@ final class ThreadScheduler implements Scheduler {
   @Override
   public Thread launch(String name, Runnable body) {
     Thread thread = threads.newThread(body);
-    thread.setName(name);
+    if (name != null) {
+      thread.setName(name);
+    }
     thread.start();
     return thread;
   }

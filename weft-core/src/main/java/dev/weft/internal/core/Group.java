@@ -107,7 +107,7 @@ public final class Group {
       runner.lock.unlock();
     }
     try {
-      runner.scheduler.launch(child.name, () -> runChild(child, body));
+      runner.scheduler.launch(child.givenName(), () -> runChild(child, body));
     } catch (Throwable t) {
       runner.lock.lock();
       try {

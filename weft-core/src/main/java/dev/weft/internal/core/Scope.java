@@ -466,7 +466,7 @@ public final class Scope {
     }
     r.lock.lock();
     try {
-      return state == ACTIVE ? "active in task '" + owner.name + "'" : "exited";
+      return state == ACTIVE ? "active in task '" + owner.name() + "'" : "exited";
     } finally {
       r.lock.unlock();
     }

@@ -27,7 +27,7 @@ public final class Task {
   private static final ThreadLocal<Task> CURRENT = new ThreadLocal<>();
 
   final long id;
-  final String name;
+  private final String givenName; // null: "task-<id>", built when asked for
   final Task parent;
   final Runner runner;
   final Scope root;
@@ -46,11 +46,15 @@ public final class Task {
   Task(Runner runner, String name, Task parent, Group group, Group.Starter starter) {
     this.runner = runner;
     this.id = runner.nextTaskId();
-    this.name = name != null ? name : "task-" + id;
+    this.givenName = name;
     this.parent = parent;
     this.group = group;
     this.starter = starter;
-    this.root = ApiAccess.get().node(ApiAccess.get().newScope());
+    // Only the root task's root scope can be cancelled (Weft.run's caller was interrupted), so
+    // only it needs a public face; a child's root scope is never cancelled or named.
+    this.root = parent == null
+        ? ApiAccess.get().node(ApiAccess.get().newScope())
+        : new Scope(null, Scope.NEVER, -1, false);
   }
 
   /** Returns the current thread's task, or {@code null} on a thread that no Weft run started. */
@@ -72,14 +76,17 @@ public final class Task {
   /** First thing a task's thread does. */
   void begin() {
     CURRENT.set(this);
-    runner.lock.lock();
-    try {
-      thread = Thread.currentThread();
-      if (innermost.effective) {
-        interruptLocked(); // it was cancelled before it ran
+    // Publish the thread, then look at the scope: a canceller sets `effective` and then reads
+    // `thread` (under the lock), so one of the two sees the other and the task is interrupted if
+    // it was cancelled before it ran. The lock is taken only in that case.
+    thread = Thread.currentThread();
+    if (innermost.effective) {
+      runner.lock.lock();
+      try {
+        interruptLocked();
+      } finally {
+        runner.lock.unlock();
       }
-    } finally {
-      runner.lock.unlock();
     }
   }
 
@@ -227,7 +234,12 @@ public final class Task {
   }
 
   public String name() {
-    return name;
+    return givenName != null ? givenName : "task-" + id;
+  }
+
+  /** The name given when the task was started, or {@code null}. */
+  String givenName() {
+    return givenName;
   }
 
   public Task parent() {
@@ -244,6 +256,6 @@ public final class Task {
 
   @Override
   public String toString() {
-    return "task '" + name + "' (#" + id + ")";
+    return "task '" + name() + "' (#" + id + ")";
   }
 }
