@@ -61,9 +61,13 @@ public final class BenchmarkReport {
           List.of("PipelineBenchmark.jdkQueue", "PipelineBenchmark.jox"), "(none)", 0),
       new Channel("1P/1C buffer 16, platform threads", "PlatformThreadsBenchmark.weft",
           List.of("PlatformThreadsBenchmark.jdkQueue"), "(reference)", 0),
-      new Channel("lock, 4 tasks contending", "SyncBenchmark.weftLock",
+      new Channel("lock, 4 tasks contending, vs fair", "SyncBenchmark.weftLock",
+          List.of("SyncBenchmark.fairReentrantLock"), "(none)", 0),
+      new Channel("lock, 4 tasks contending, vs unfair", "SyncBenchmark.weftLock",
           List.of("SyncBenchmark.reentrantLock"), "(none; Weft's lock is fair)", 0),
-      new Channel("semaphore(2), 4 tasks contending", "SyncBenchmark.weftSemaphore",
+      new Channel("semaphore(2), 4 tasks, vs fair", "SyncBenchmark.weftSemaphore",
+          List.of("SyncBenchmark.fairJdkSemaphore"), "(none)", 0),
+      new Channel("semaphore(2), 4 tasks, vs unfair", "SyncBenchmark.weftSemaphore",
           List.of("SyncBenchmark.jdkSemaphore"), "(none; Weft's semaphore is fair)", 0));
 
   private static final List<Cost> COSTS = List.of(
@@ -168,7 +172,9 @@ public final class BenchmarkReport {
       case "jox" -> "jox";
       case "rawVirtualThreadsStartAndJoin" -> "virtual thread";
       case "reentrantLock" -> "ReentrantLock";
+      case "fairReentrantLock" -> "fair ReentrantLock";
       case "jdkSemaphore" -> "j.u.c.Semaphore";
+      case "fairJdkSemaphore" -> "fair j.u.c.Semaphore";
       default -> method;
     };
   }

@@ -67,6 +67,41 @@ public class SyncBenchmark {
     workers.join();
   }
 
+  /** The like-for-like baseline: a fair ReentrantLock also hands the lock over in FIFO order. */
+  @Benchmark
+  @OperationsPerInvocation(OPS)
+  public void fairReentrantLock() throws InterruptedException {
+    ReentrantLock lock = new ReentrantLock(true);
+    Workers workers = new Workers(true);
+    for (int w = 0; w < WORKERS; w++) {
+      workers.start(() -> {
+        for (int i = 0; i < PER_WORKER; i++) {
+          lock.lock();
+          counter++;
+          lock.unlock();
+        }
+      });
+    }
+    workers.join();
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(OPS)
+  public void fairJdkSemaphore() throws InterruptedException {
+    java.util.concurrent.Semaphore semaphore = new java.util.concurrent.Semaphore(2, true);
+    Workers workers = new Workers(true);
+    for (int w = 0; w < WORKERS; w++) {
+      workers.start(() -> {
+        for (int i = 0; i < PER_WORKER; i++) {
+          semaphore.acquire();
+          counter++;
+          semaphore.release();
+        }
+      });
+    }
+    workers.join();
+  }
+
   @Benchmark
   @OperationsPerInvocation(OPS)
   public void weftSemaphore() {
