@@ -2,7 +2,6 @@ package dev.weft.sync;
 
 import dev.weft.ThrowingRunnable;
 import dev.weft.ThrowingSupplier;
-import dev.weft.internal.core.Checkpoints;
 import dev.weft.internal.core.Rethrow;
 import dev.weft.internal.sync.Holders;
 import dev.weft.internal.sync.WaitQueue;
@@ -123,23 +122,8 @@ public final class CapacityLimiter {
    */
   public void acquireOnBehalfOf(Object borrower) {
     Objects.requireNonNull(borrower, "borrower");
-    Checkpoints.checkpoint();
-    while (true) {
-      WaitQueue.Node<Object> node;
-      lock.lock();
-      try {
-        if (borrowLocked(borrower)) {
-          return;
-        }
-        node = waiters.enqueue(borrower, true, this, "borrow a token from");
-      } finally {
-        lock.unlock();
-      }
-      if (waiters.await(node)) {
-        return; // admitLocked added our borrower to `borrowers`
-      }
-      Checkpoints.afterAbort();
-    }
+    // A grant means admitLocked already added the borrower to `borrowers`.
+    waiters.acquire(borrower, () -> borrowLocked(borrower), this, "borrow a token from");
   }
 
   /**

@@ -2,7 +2,6 @@ package dev.weft.sync;
 
 import dev.weft.ThrowingRunnable;
 import dev.weft.ThrowingSupplier;
-import dev.weft.internal.core.Checkpoints;
 import dev.weft.internal.core.Rethrow;
 import dev.weft.internal.sync.Holders;
 import dev.weft.internal.sync.WaitQueue;
@@ -78,24 +77,8 @@ public final class Lock {
    *     (or, on a thread outside Weft, interrupted); it then does not hold the lock
    */
   public void acquire() {
-    Checkpoints.checkpoint();
     Object me = Holders.current();
-    while (true) {
-      WaitQueue.Node<Object> node;
-      lock.lock();
-      try {
-        if (takeLocked(me)) {
-          return;
-        }
-        node = waiters.enqueue(me, true, this, "acquire");
-      } finally {
-        lock.unlock();
-      }
-      if (waiters.await(node)) {
-        return; // release() made us the owner
-      }
-      Checkpoints.afterAbort();
-    }
+    waiters.acquire(me, () -> takeLocked(me), this, "acquire"); // release() makes us the owner
   }
 
   /**

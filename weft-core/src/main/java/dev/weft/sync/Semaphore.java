@@ -2,7 +2,6 @@ package dev.weft.sync;
 
 import dev.weft.ThrowingRunnable;
 import dev.weft.ThrowingSupplier;
-import dev.weft.internal.core.Checkpoints;
 import dev.weft.internal.core.Rethrow;
 import dev.weft.internal.sync.WaitQueue;
 import java.util.Objects;
@@ -108,23 +107,7 @@ public final class Semaphore {
    *     (or, on a thread outside Weft, interrupted); it then took none
    */
   public void acquire() {
-    Checkpoints.checkpoint();
-    while (true) {
-      WaitQueue.Node<Void> node;
-      lock.lock();
-      try {
-        if (takeLocked()) {
-          return;
-        }
-        node = waiters.enqueue(null, true, this, "acquire");
-      } finally {
-        lock.unlock();
-      }
-      if (waiters.await(node)) {
-        return; // a release handed us its permit
-      }
-      Checkpoints.afterAbort();
-    }
+    waiters.acquire(null, this::takeLocked, this, "acquire"); // a release hands us its permit
   }
 
   /**

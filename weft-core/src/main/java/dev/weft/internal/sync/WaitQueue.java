@@ -1,5 +1,6 @@
 package dev.weft.internal.sync;
 
+import dev.weft.internal.core.Checkpoints;
 import dev.weft.internal.core.Waiter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * The FIFO of tasks waiting for a grant from one synchronization primitive (a lock's ownership, a
@@ -78,6 +80,32 @@ public final class WaitQueue<K> {
       byKey.put(key, node);
     }
     return node;
+  }
+
+  /**
+   * The loop of every blocking acquire: a checkpoint; then, under the lock, {@code tryTakeLocked}
+   * (which takes the resource if it is free, and may throw for misuse); if it did not, queue as
+   * {@code key} and wait; a grant means the releaser already made the caller the holder. An abort
+   * throws the cancellation, unless a shield raised since hides it: then try again.
+   */
+  public void acquire(K key, BooleanSupplier tryTakeLocked, Object resource, String operation) {
+    Checkpoints.checkpoint();
+    while (true) {
+      Node<K> node;
+      lock.lock();
+      try {
+        if (tryTakeLocked.getAsBoolean()) {
+          return;
+        }
+        node = enqueue(key, true, resource, operation);
+      } finally {
+        lock.unlock();
+      }
+      if (await(node)) {
+        return;
+      }
+      Checkpoints.afterAbort();
+    }
   }
 
   /**
