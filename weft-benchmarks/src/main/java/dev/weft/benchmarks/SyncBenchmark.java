@@ -30,23 +30,46 @@ public class SyncBenchmark {
 
   private long counter;
 
-  @Benchmark
-  @OperationsPerInvocation(OPS)
-  public void weftLock() {
-    Lock lock = new Lock();
+  /** One acquire, a tiny critical section, one release. */
+  private interface Turn {
+    void run() throws Exception;
+  }
+
+  private void onWeft(Turn turn) {
     Weft.run(() -> {
       TaskGroup.run(group -> {
         for (int w = 0; w < WORKERS; w++) {
           group.startSoon(() -> {
             for (int i = 0; i < PER_WORKER; i++) {
-              lock.acquire();
-              counter++;
-              lock.release();
+              turn.run();
             }
           });
         }
       });
       return null;
+    });
+  }
+
+  private void onVirtualThreads(Turn turn) throws InterruptedException {
+    Workers workers = new Workers(true);
+    for (int w = 0; w < WORKERS; w++) {
+      workers.start(() -> {
+        for (int i = 0; i < PER_WORKER; i++) {
+          turn.run();
+        }
+      });
+    }
+    workers.join();
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(OPS)
+  public void weftLock() {
+    Lock lock = new Lock();
+    onWeft(() -> {
+      lock.acquire();
+      counter++;
+      lock.release();
     });
   }
 
@@ -54,17 +77,11 @@ public class SyncBenchmark {
   @OperationsPerInvocation(OPS)
   public void reentrantLock() throws InterruptedException {
     ReentrantLock lock = new ReentrantLock();
-    Workers workers = new Workers(true);
-    for (int w = 0; w < WORKERS; w++) {
-      workers.start(() -> {
-        for (int i = 0; i < PER_WORKER; i++) {
-          lock.lock();
-          counter++;
-          lock.unlock();
-        }
-      });
-    }
-    workers.join();
+    onVirtualThreads(() -> {
+      lock.lock();
+      counter++;
+      lock.unlock();
+    });
   }
 
   /** The like-for-like baseline: a fair ReentrantLock also hands the lock over in FIFO order. */
@@ -72,53 +89,21 @@ public class SyncBenchmark {
   @OperationsPerInvocation(OPS)
   public void fairReentrantLock() throws InterruptedException {
     ReentrantLock lock = new ReentrantLock(true);
-    Workers workers = new Workers(true);
-    for (int w = 0; w < WORKERS; w++) {
-      workers.start(() -> {
-        for (int i = 0; i < PER_WORKER; i++) {
-          lock.lock();
-          counter++;
-          lock.unlock();
-        }
-      });
-    }
-    workers.join();
-  }
-
-  @Benchmark
-  @OperationsPerInvocation(OPS)
-  public void fairJdkSemaphore() throws InterruptedException {
-    java.util.concurrent.Semaphore semaphore = new java.util.concurrent.Semaphore(2, true);
-    Workers workers = new Workers(true);
-    for (int w = 0; w < WORKERS; w++) {
-      workers.start(() -> {
-        for (int i = 0; i < PER_WORKER; i++) {
-          semaphore.acquire();
-          counter++;
-          semaphore.release();
-        }
-      });
-    }
-    workers.join();
+    onVirtualThreads(() -> {
+      lock.lock();
+      counter++;
+      lock.unlock();
+    });
   }
 
   @Benchmark
   @OperationsPerInvocation(OPS)
   public void weftSemaphore() {
     Semaphore semaphore = Semaphore.create(2);
-    Weft.run(() -> {
-      TaskGroup.run(group -> {
-        for (int w = 0; w < WORKERS; w++) {
-          group.startSoon(() -> {
-            for (int i = 0; i < PER_WORKER; i++) {
-              semaphore.acquire();
-              counter++;
-              semaphore.release();
-            }
-          });
-        }
-      });
-      return null;
+    onWeft(() -> {
+      semaphore.acquire();
+      counter++;
+      semaphore.release();
     });
   }
 
@@ -126,16 +111,21 @@ public class SyncBenchmark {
   @OperationsPerInvocation(OPS)
   public void jdkSemaphore() throws InterruptedException {
     java.util.concurrent.Semaphore semaphore = new java.util.concurrent.Semaphore(2);
-    Workers workers = new Workers(true);
-    for (int w = 0; w < WORKERS; w++) {
-      workers.start(() -> {
-        for (int i = 0; i < PER_WORKER; i++) {
-          semaphore.acquire();
-          counter++;
-          semaphore.release();
-        }
-      });
-    }
-    workers.join();
+    onVirtualThreads(() -> {
+      semaphore.acquire();
+      counter++;
+      semaphore.release();
+    });
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(OPS)
+  public void fairJdkSemaphore() throws InterruptedException {
+    java.util.concurrent.Semaphore semaphore = new java.util.concurrent.Semaphore(2, true);
+    onVirtualThreads(() -> {
+      semaphore.acquire();
+      counter++;
+      semaphore.release();
+    });
   }
 }
