@@ -12,6 +12,7 @@ import dev.weft.Weft;
 import dev.weft.cancel.CancelScope;
 import dev.weft.cancel.CancelledException;
 import dev.weft.spi.Backend;
+import dev.weft.spi.BackendFeature;
 import dev.weft.task.TaskGroup;
 import dev.weft.task.TaskInfo;
 import dev.weft.junit.WeftTest;
@@ -414,7 +415,7 @@ class ConditionTest {
     Runs.exec(backend, () -> assertFalse(condition.lock().isLocked()));
   }
 
-  @WeftTest
+  @WeftTest(requires = BackendFeature.REAL_PARALLELISM) // a task waits for a thread outside the run
   void threadOutsideWeft_isSignalledByATask(Backend backend) throws InterruptedException {
     Condition condition = new Condition();
     AtomicBoolean ready = new AtomicBoolean();

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.cancel.CancelScope;
 import dev.weft.spi.Backend;
+import dev.weft.spi.BackendFeature;
 import dev.weft.task.TaskGroup;
 import dev.weft.task.TaskInfo;
 import dev.weft.junit.WeftTest;
@@ -131,7 +132,7 @@ class ResourceGuardTest {
     assertFalse(scope.cancelledCaught(), "nothing reached a checkpoint");
   }
 
-  @WeftTest
+  @WeftTest(requires = BackendFeature.REAL_PARALLELISM) // a task waits for a thread outside the run
   void threadOutsideWeft_canUseIt_andIsNamedInTheBusyMessage(Backend backend)
       throws InterruptedException {
     ResourceGuard guard = new ResourceGuard("the socket", "reading from");
