@@ -175,4 +175,51 @@ class BlockingOutsideWeftTest {
 
     assertFalse(interrupted);
   }
+
+  @WeftTest
+  void leavingAShieldInsideACancelledScope_setsWeftsInterruptAgain(Backend backend) {
+    List<Boolean> states = Runs.run(backend, () -> {
+      CancelScope scope = CancelScope.create();
+      List<Boolean> seen = new ArrayList<>();
+      scope.run(() -> {
+        scope.cancel();
+        CancelScope.shielded().run(() -> seen.add(Thread.currentThread().isInterrupted()));
+        seen.add(Thread.currentThread().isInterrupted());
+      });
+      return seen;
+    });
+
+    assertEquals(List.of(false, true), states);
+  }
+
+  @WeftTest
+  void jdkCallAfterAShield_inACancelledScope_isWokenAndTheScopeCatches(Backend backend)
+      throws InterruptedException {
+    CancelScope scope = Runs.run(backend, () -> {
+      CancelScope s = CancelScope.create();
+      s.run(() -> {
+        s.cancel();
+        CancelScope.shielded().run(() -> {}); // cleanup done, the task goes on cancelled
+        Thread.sleep(Duration.ofHours(1)); // must be interrupted at once
+      });
+      return s;
+    });
+
+    assertTrue(scope.cancelledCaught());
+  }
+
+  @WeftTest
+  void foreignInterrupt_survivesAScopeThatCatchesItsCancellation(Backend backend) {
+    boolean stillSet = Runs.run(backend, () -> {
+      Thread.currentThread().interrupt(); // not Weft's
+      CancelScope scope = CancelScope.create();
+      scope.run(() -> {
+        scope.cancel();
+        Weft.checkpoint();
+      });
+      return Thread.interrupted();
+    });
+
+    assertTrue(stillSet, "Weft cleared an interrupt it did not send");
+  }
 }

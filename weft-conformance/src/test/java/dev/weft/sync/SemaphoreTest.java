@@ -421,4 +421,22 @@ class SemaphoreTest {
     assertTrue(acquired.get());
     assertEquals(0, semaphore.value());
   }
+
+  @WeftTest
+  void releaseHandedToAWaiter_neverCountsAgainstTheMax(Backend backend) {
+    Semaphore semaphore = Semaphore.bounded(0, 0);
+    AtomicBoolean acquired = new AtomicBoolean();
+
+    Runs.exec(backend, () -> TaskGroup.run(group -> {
+      group.startSoon(() -> {
+        semaphore.acquire();
+        acquired.set(true);
+      });
+      until(() -> semaphore.statistics().tasksWaiting() == 1);
+      semaphore.release(); // the value stays 0: the permit goes straight to the waiter
+    }));
+
+    assertTrue(acquired.get());
+    assertEquals(0, semaphore.value());
+  }
 }

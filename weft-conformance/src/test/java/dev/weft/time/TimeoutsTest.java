@@ -346,4 +346,16 @@ class TimeoutsTest {
     assertFalse(seen.get().deadlineExpired());
     assertTrue(seen.get().getMessage().startsWith("cancelled: stop"), seen.get().getMessage());
   }
+
+  @WeftTest
+  void deadlineSetBeforeEntry_replacesTheRelativeTimeout(Backend backend) {
+    CancelScope scope = Runs.run(backend, () -> {
+      CancelScope s = CancelScope.withTimeout(Duration.ofHours(1));
+      s.setDeadline(Deadline.now());
+      s.run(Weft::checkpoint);
+      return s;
+    });
+
+    assertTrue(scope.cancelledCaught());
+  }
 }

@@ -145,14 +145,15 @@ public final class Semaphore {
   public void release() {
     lock.lock();
     try {
+      if (waiters.grantNext() != null) {
+        return; // handed to a waiter: the value does not change, so it never counts against max
+      }
       if (value == maxValue) {
         throw new IllegalStateException(bounded
             ? "semaphore released too many times: its value is already at maxValue " + maxValue
             : "semaphore released too many times: its value is already Integer.MAX_VALUE");
       }
-      if (waiters.grantNext() == null) {
-        value++;
-      }
+      value++;
     } finally {
       lock.unlock();
     }

@@ -83,18 +83,24 @@ public final class TaskGroup {
     } catch (Throwable t) {
       bodyOutcome = t;
     }
-    Group.Ending ending = group.finish(bodyOutcome);
     Throwable outcome;
-    if (!ending.failures().isEmpty()) {
-      outcome = new TaskGroupException(ending.failures());
-    } else if (ending.bodyOutcome() != null) {
-      outcome = ending.bodyOutcome();
-    } else {
-      Checkpoints.cancelShieldedCheckpoint();
-      outcome = ending.childCancelled() ? host.pendingCancellation() : null;
+    try {
+      Group.Ending ending = group.finish(bodyOutcome);
+      Checkpoints.cancelShieldedCheckpoint(); // leaving a group always lets other tasks run
+      if (!ending.failures().isEmpty()) {
+        outcome = new TaskGroupException(ending.failures());
+      } else if (ending.bodyOutcome() != null) {
+        outcome = ending.bodyOutcome();
+      } else {
+        outcome = ending.childCancelled() ? host.pendingCancellation() : null;
+      }
+    } catch (Throwable t) {
+      outcome = t; // only a backend aborting a failed run throws here; still leave the scope
     }
     Throwable thrown = node.exit(host, outcome);
     if (thrown instanceof RuntimeException e) {
+      throw e;
+    } else if (thrown instanceof Error e) {
       throw e;
     } else if (thrown != null) {
       throw new AssertionError("a task group throws only unchecked exceptions", thrown);

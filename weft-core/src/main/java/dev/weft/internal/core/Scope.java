@@ -72,6 +72,9 @@ public final class Scope {
   /** A timeout that becomes a deadline when the scope is entered; -1 when there is none. */
   private final long relativeTimeoutNanos;
 
+  /** Whether {@link #setDeadline} was called; then a relative timeout no longer applies. */
+  private volatile boolean deadlineSet;
+
   private volatile Runner runner; // set once, at entry
   private volatile Reason cancelReason; // set once, by CAS
   private volatile boolean shielded;
@@ -125,7 +128,7 @@ public final class Scope {
     owner = task;
     parent = parentScope;
     linkLocked();
-    if (relativeTimeoutNanos >= 0) {
+    if (relativeTimeoutNanos >= 0 && !deadlineSet) {
       deadline = saturatedAdd(r.clock.nanoTime(), relativeTimeoutNanos);
     }
     task.innermost = this;
@@ -167,8 +170,10 @@ public final class Scope {
     unlinkLocked();
     state = EXITED;
     task.innermost = parent != null && parent.owner == task ? parent : null;
-    if (task.innermost != null && !task.innermost.effective) {
-      task.dropStaleInterruptLocked();
+    if (task.innermost != null) {
+      // Leaving a shield inside a cancelled scope makes the task cancelled again: it needs Weft's
+      // interrupt back (ReviewFindings); leaving the cancelled scope itself ends the need for it.
+      task.cancellationChangedLocked(task.innermost.effective);
     }
     return result;
   }
@@ -242,8 +247,10 @@ public final class Scope {
   }
 
   public void setDeadline(long value) {
+    deadlineSet = true; // before the write: an entry that misses the flag is still running...
     deadline = value;
     whileActive(() -> {
+      deadline = value; // ...and may have written the relative deadline over ours
       disarmDeadlineLocked();
       armDeadlineLocked();
     });
@@ -293,7 +300,9 @@ public final class Scope {
     r.lock.lock();
     try {
       if (state == ACTIVE && deadline <= r.clock.nanoTime()) {
-        timer = null;
+        // This may be a timer of an earlier deadline; cancel whichever timer is current, so that
+        // none stays queued after the scope is gone.
+        disarmDeadlineLocked();
         cancelLocked("the deadline passed", true);
       }
     } finally {

@@ -38,6 +38,7 @@ public final class Task {
   Scope innermost;
   volatile Waiter<?> parkedOn;
   private volatile boolean interruptPending; // written under runner.lock; read as a hint
+  private boolean foreignInterrupt; // guarded by runner.lock: the thread was interrupted already
 
   // The run's list of live tasks; guarded by runner.lock.
   Task prevLive;
@@ -83,7 +84,9 @@ public final class Task {
     if (innermost.effective) {
       runner.lock.lock();
       try {
-        interruptLocked();
+        if (innermost.effective) { // a shield may have been raised since the first look
+          interruptLocked();
+        }
       } finally {
         runner.lock.unlock();
       }
@@ -105,8 +108,7 @@ public final class Task {
     Throwable result = root.exitLocked(this, Scope.adoptInterruptLocked(this, outcome));
     runner.removeLiveLocked(this);
     if (interruptPending) {
-      interruptPending = false;
-      Thread.interrupted();
+      clearWeftInterruptLocked();
     }
     return result;
   }
@@ -169,12 +171,29 @@ public final class Task {
     }
   }
 
+  /**
+   * Sets Weft's interrupt. If the thread is interrupted already, by someone else, Weft leaves
+   * that interrupt alone and remembers not to clear it later. (An interrupt that someone else
+   * sends while Weft's is set cannot be told apart from it; ADR 0004.)
+   */
   private void interruptLocked() {
     Thread t = thread;
     if (!interruptPending && t != null) {
       interruptPending = true;
-      t.interrupt();
+      foreignInterrupt = t.isInterrupted();
+      if (!foreignInterrupt) {
+        t.interrupt();
+      }
     }
+  }
+
+  /** Takes back Weft's interrupt; on the task's own thread, the only one that can clear it. */
+  private void clearWeftInterruptLocked() {
+    interruptPending = false;
+    if (!foreignInterrupt) {
+      Thread.interrupted();
+    }
+    foreignInterrupt = false;
   }
 
   /** Clears Weft's interrupt when this task is no longer cancelled, if called on its thread. */
@@ -182,8 +201,7 @@ public final class Task {
     if (interruptPending
         && Thread.currentThread() == thread
         && (innermost == null || !innermost.effective)) {
-      interruptPending = false;
-      Thread.interrupted();
+      clearWeftInterruptLocked();
     }
   }
 

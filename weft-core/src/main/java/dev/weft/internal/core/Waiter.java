@@ -126,20 +126,26 @@ public final class Waiter<V> {
       Thread.onSpinWait();
     }
     boolean interrupted = false;
-    while (state == WAITING) {
-      parker.park(this);
-      if (Thread.interrupted()) {
-        interrupted = true;
-        if (t == null) {
-          abortForCancellation();
+    try {
+      while (state == WAITING) {
+        parker.park(this);
+        if (Thread.interrupted()) {
+          interrupted = true;
+          if (t == null) {
+            abortForCancellation();
+          }
         }
       }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
+    } finally {
+      // Also when a backend aborting a failed run throws out of park.
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      if (t != null) {
+        t.parkedOn = null;
+      }
     }
     if (t != null) {
-      t.parkedOn = null;
       t.afterPark();
     }
     return state != ABORTED;
