@@ -24,7 +24,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A cancelled task blocked in a JDK call is woken by an interrupt, a shielded one never is, and
- * Weft leaves no interrupt of its own behind once the cancellation was handled.
+ * Weft leaves no interrupt of its own behind once the cancellation was handled. {@code
+ * Thread.sleep} here is the JDK call under test (an hour long, so that only the interrupt can end
+ * it), never a wait for ordering; ordering comes from events.
  */
 class BlockingOutsideWeftTest {
 

@@ -1,5 +1,6 @@
 package dev.weft.stream;
 
+import static dev.weft.testing.Outcomes.failureOf;
 import static dev.weft.testing.Until.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -395,12 +396,4 @@ class MemoryStreamCloseTest {
   // ---- helpers ----------------------------------------------------------------------------------
 
   /** Runs {@code operation} and returns what it threw, or {@code null} if it returned. */
-  private static Throwable failureOf(Runnable operation) {
-    try {
-      operation.run();
-      return null;
-    } catch (RuntimeException e) {
-      return e;
-    }
-  }
 }

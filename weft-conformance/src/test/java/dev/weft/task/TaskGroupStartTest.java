@@ -1,5 +1,6 @@
 package dev.weft.task;
 
+import static dev.weft.testing.Outcomes.thrownBy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -8,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.weft.ThrowingRunnable;
 import dev.weft.Weft;
 import dev.weft.cancel.CancelScope;
 import dev.weft.cancel.CancelledException;
@@ -609,12 +609,4 @@ class TaskGroupStartTest {
   }
 
   /** Runs {@code body} and returns what it threw, or {@code null}. */
-  private static Throwable thrownBy(ThrowingRunnable<?> body) {
-    try {
-      body.run();
-      return null;
-    } catch (Throwable t) {
-      return t;
-    }
-  }
 }

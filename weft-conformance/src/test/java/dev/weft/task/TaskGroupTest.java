@@ -1,5 +1,6 @@
 package dev.weft.task;
 
+import static dev.weft.testing.Outcomes.thrownBy;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.weft.ThrowingRunnable;
 import dev.weft.Weft;
 import dev.weft.cancel.CancelScope;
 import dev.weft.cancel.CancelledException;
@@ -917,12 +917,4 @@ class TaskGroupTest {
   }
 
   /** Runs {@code body} and returns what it threw, or {@code null}. */
-  private static Throwable thrownBy(ThrowingRunnable<?> body) {
-    try {
-      body.run();
-      return null;
-    } catch (Throwable t) {
-      return t;
-    }
-  }
 }

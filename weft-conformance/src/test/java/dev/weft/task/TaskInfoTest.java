@@ -1,5 +1,6 @@
 package dev.weft.task;
 
+import static dev.weft.testing.Outcomes.thrownBy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -7,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.weft.ThrowingRunnable;
 import dev.weft.Weft;
 import dev.weft.cancel.CancelScope;
 import dev.weft.cancel.CancelledException;
@@ -336,12 +336,4 @@ class TaskInfoTest {
   }
 
   /** Runs {@code body} and returns what it threw, or {@code null}. */
-  private static Throwable thrownBy(ThrowingRunnable<?> body) {
-    try {
-      body.run();
-      return null;
-    } catch (Throwable t) {
-      return t;
-    }
-  }
 }

@@ -124,6 +124,7 @@ class DeterministicBackendTest {
         Weft.run(DeterministicBackend.withSeed(5).withStallTimeout(Duration.ofMillis(200)),
             () -> {
               TaskGroup.run(group -> group.startSoon("sleeper", () -> {
+                // The blocking call the watchdog must report, not a wait for ordering.
                 CancelScope.shielded().run(() -> Thread.sleep(Duration.ofHours(1)));
               }));
               return null;
