@@ -26,11 +26,9 @@ public final class Until {
 
   /**
    * Returns once the thread that {@code thread} supplies (spinning while it supplies {@code null})
-   * is parked in a Weft wait: its park blocker is a {@link Waiter}, which it sets only after it
-   * published the waiter and checked for cancellation. From then on a cancellation aborts that
-   * wait, instead of racing the task's own check; a test that needs the cancellation to win over a
-   * later grant waits for this first. ("Queued" in a primitive's statistics is not enough: the task
-   * may not have reached its park yet, and a grant made then legitimately wins.)
+   * is parked in a Weft wait: its park blocker is a {@link Waiter}. (Since P4, being queued is
+   * enough for a cancellation to win over a later grant; tests that wait for the park show the
+   * parked case.)
    */
   public static void parkedInWeft(Supplier<Thread> thread) {
     until(() -> thread.get() != null);

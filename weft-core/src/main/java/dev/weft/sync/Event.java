@@ -67,12 +67,21 @@ public final class Event {
    */
   public void await() {
     Checkpoints.checkpoint();
-    while (!set) {
+    while (true) {
+      if (set) {
+        // The linearization point: reading `set`, then the task's cancellation. A cancel() that
+        // returned before set() began is ordered before `set` by the volatile write, so it is seen.
+        if (!Checkpoints.cancelledNow()) {
+          return;
+        }
+        Checkpoints.afterAbort(); // throws, unless a shield raised since hides the cancellation
+        continue;
+      }
       Waiter<Void> w;
       lock.lock();
       try {
         if (set) {
-          return;
+          continue;
         }
         w = Waiter.forCurrentThread(true, this, "await");
         waiters.add(w);

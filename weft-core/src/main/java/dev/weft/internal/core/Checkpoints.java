@@ -42,6 +42,19 @@ public final class Checkpoints {
   }
 
   /**
+   * Whether the current task is effectively cancelled now (on a thread outside Weft: interrupted).
+   * A blocking operation asks this under its resource's lock at the moment it would take effect
+   * without waiting (the lock is free, an item is there, the event is set): if it is, the
+   * operation takes nothing and calls {@link #afterAbort()}. A cancellation whose {@code cancel()}
+   * returned before the resource was released is then always seen, because the release's lock
+   * (or volatile write) orders it before this read.
+   */
+  public static boolean cancelledNow() {
+    Task t = Task.current();
+    return t != null ? t.innermost.effective : Thread.currentThread().isInterrupted();
+  }
+
+  /**
    * Called by an operation whose waiter was aborted, after it took the waiter out of its queue:
    * throws the cancellation. Returns normally only when a shield raised since the abort hides the
    * cancellation again; the operation then tries again.

@@ -33,11 +33,15 @@ import java.lang.invoke.VarHandle;
  * {@code state} is the only mutable field; the CAS from WAITING is the single decision point.
  * The winner unparks the waiting thread after the CAS, so the value is published (volatile write)
  * before the thread can observe the new state. The thread re-checks {@code state} after every
- * (possibly spurious) return from park. Cancellation reaches a parked task through {@link
- * Task#parkedOn}: the task publishes the waiter there before it re-checks its scope's {@code
- * effective} flag, and the canceller sets that flag before it reads {@code parkedOn}, so one of
- * them always aborts the waiter (a Dekker-style handshake on two volatiles; {@code
- * WaiterModelCheckTest} checks it).
+ * (possibly spurious) return from park. Cancellation reaches a waiting task through {@link
+ * Task#parkedOn}: {@link #forCurrentThread} publishes the new waiter there and then re-checks the
+ * task's {@code effective} flag, and the canceller sets that flag before it reads {@code parkedOn},
+ * so one of them always aborts the waiter (a Dekker-style handshake on two volatiles; {@code
+ * WaiterModelCheckTest} checks it). The handshake happens when the waiter is created, which every
+ * caller does under its resource's lock before queueing it: a waiter is reachable by a canceller
+ * before any completer can see it, so a {@code cancel()} that returned before a completer started
+ * has always aborted it (semantics P4). Publishing it only at park time, after queueing, let a
+ * {@code cancel()} miss a queued waiter that the next release then completed.
  *
  * <p>Inside a task, interrupts do not end the wait; they are absorbed and re-asserted afterwards.
  * On a thread that no Weft run started, an interrupt aborts a cancellable wait, because for such
@@ -86,7 +90,18 @@ public final class Waiter<V> {
    */
   public static <V> Waiter<V> forCurrentThread(
       boolean cancellable, Object resource, String operation) {
-    return new Waiter<>(Task.current(), cancellable, resource, operation);
+    Task t = Task.current();
+    Waiter<V> w = new Waiter<>(t, cancellable, resource, operation);
+    if (t != null) {
+      // Reachable by a canceller before any completer can see it: the caller creates the waiter
+      // under the resource's lock and queues it only afterwards. Publish, then look at the
+      // scope (the task's half of the handshake); a cancellation that came first aborts it here.
+      t.parkedOn = w;
+      if (cancellable && t.innermost.effective) {
+        STATE.compareAndSet(w, WAITING, ABORTED); // our own thread: no unpark needed
+      }
+    }
+    return w;
   }
 
   /** Hands {@code value} to the waiting thread; returns {@code false} if it was already aborted. */
@@ -116,12 +131,6 @@ public final class Waiter<V> {
    */
   public boolean await() {
     Task t = task;
-    if (t != null) {
-      t.parkedOn = this;
-      if (cancellable && t.innermost.effective) {
-        abortForCancellation();
-      }
-    }
     for (int spins = parker.spinsBeforePark(); spins > 0 && state == WAITING; spins--) {
       Thread.onSpinWait();
     }

@@ -132,16 +132,23 @@ public final class StreamCore<T> {
     Objects.requireNonNull(item, "item");
     Checkpoints.checkpoint();
     while (true) {
-      SendNode node;
+      SendNode node = null;
       lock.lock();
       try {
-        if (offerLocked(handle, item)) {
-          return;
+        // The linearization point: cancelled now, the send takes no effect (see cancelledNow).
+        if (!Checkpoints.cancelledNow()) {
+          if (offerLocked(handle, item)) {
+            return;
+          }
+          node = new SendNode(Waiter.forCurrentThread(true, this, "send to"), item, handle);
+          senders.add(node);
         }
-        node = new SendNode(Waiter.forCurrentThread(true, this, "send to"), item, handle);
-        senders.add(node);
       } finally {
         lock.unlock();
+      }
+      if (node == null) {
+        Checkpoints.afterAbort(); // throws, unless a shield raised since hides the cancellation
+        continue;
       }
       if (node.waiter.await()) {
         Object outcome = node.waiter.value();
@@ -200,20 +207,27 @@ public final class StreamCore<T> {
   public T receive(Handle handle) {
     Checkpoints.checkpoint();
     while (true) {
-      ReceiveNode node;
+      ReceiveNode node = null;
       lock.lock();
       try {
-        Object item = pollLocked(handle);
-        if (item != null) {
-          return (T) item;
+        // The linearization point: cancelled now, the receive takes nothing (see cancelledNow).
+        if (!Checkpoints.cancelledNow()) {
+          Object item = pollLocked(handle);
+          if (item != null) {
+            return (T) item;
+          }
+          if (openSenders == 0) {
+            throw endOfStream();
+          }
+          node = new ReceiveNode(Waiter.forCurrentThread(true, this, "receive from"), handle);
+          receivers.add(node);
         }
-        if (openSenders == 0) {
-          throw endOfStream();
-        }
-        node = new ReceiveNode(Waiter.forCurrentThread(true, this, "receive from"), handle);
-        receivers.add(node);
       } finally {
         lock.unlock();
+      }
+      if (node == null) {
+        Checkpoints.afterAbort();
+        continue;
       }
       if (node.waiter.await()) {
         Object outcome = node.waiter.value();

@@ -91,17 +91,20 @@ public final class WaitQueue<K> {
   public void acquire(K key, BooleanSupplier tryTakeLocked, Object resource, String operation) {
     Checkpoints.checkpoint();
     while (true) {
-      Node<K> node;
+      Node<K> node = null;
       lock.lock();
       try {
-        if (tryTakeLocked.getAsBoolean()) {
-          return;
+        // The linearization point: cancelled now, the acquire takes nothing (see cancelledNow).
+        if (!Checkpoints.cancelledNow()) {
+          if (tryTakeLocked.getAsBoolean()) {
+            return;
+          }
+          node = enqueue(key, true, resource, operation);
         }
-        node = enqueue(key, true, resource, operation);
       } finally {
         lock.unlock();
       }
-      if (await(node)) {
+      if (node != null && await(node)) {
         return;
       }
       Checkpoints.afterAbort();
