@@ -162,9 +162,17 @@ public final class Scope {
   Throwable exitLocked(Task task, Throwable outcome) {
     assert runner.lock.isHeldByCurrentThread() && task.innermost == this && state == ACTIVE;
     Throwable result = outcome;
-    if (outcome instanceof CancelledException ce && catches(ce)) {
-      cancelledCaught = true;
-      result = null;
+    if (outcome instanceof CancelledException ce && isOwn(ce)) {
+      if (outerCancellationVisible()) {
+        // Ours, but a scope outside was cancelled while it was on its way out: from here on it
+        // belongs to the outermost visible cancelled scope (C8), so that the scope that will
+        // catch it, or a task group above this task, sees a cancellation aimed at it.
+        result = parent.cancellationTargetLocked().newCancelledException();
+        result.addSuppressed(ce);
+      } else if (cancelReason != null && this != owner.root) {
+        cancelledCaught = true;
+        result = null;
+      }
     }
     disarmDeadlineLocked();
     unlinkLocked();
@@ -179,18 +187,13 @@ public final class Scope {
   }
 
   /**
-   * Whether leaving this scope swallows {@code ce}: the cancellation must be ours (thrown in this
-   * run for this scope or a scope nested in it), this scope must be cancelled, and no cancelled
-   * scope outside it may be visible; otherwise it travels on to the outermost visible one. A
-   * task's root scope never swallows: a cancelled run ({@code Weft.run}'s caller was interrupted)
-   * ends with the cancellation.
+   * Whether {@code ce} is ours: thrown in this run for this scope or a scope nested in it. Leaving
+   * this scope swallows its own cancellation if it is cancelled and no cancelled scope outside it
+   * is visible; with one visible, the cancellation travels on, re-aimed at the outermost visible
+   * one. A task's root scope never swallows: a cancelled run ({@code Weft.run}'s caller was
+   * interrupted) ends with the cancellation. Any other cancellation travels on unchanged (C9).
    */
-  private boolean catches(CancelledException ce) {
-    if (cancelReason == null
-        || (!shielded && parent != null && parent.effective)
-        || this == owner.root) {
-      return false;
-    }
+  private boolean isOwn(CancelledException ce) {
     CancelScope origin = ce.scope();
     if (origin == null) {
       return false;
@@ -205,6 +208,10 @@ public final class Scope {
       }
     }
     return false;
+  }
+
+  private boolean outerCancellationVisible() {
+    return !shielded && parent != null && parent.effective;
   }
 
   /** Replaces an {@link InterruptedException} with the task's cancellation, if it has one. */
