@@ -1,5 +1,6 @@
 package dev.weft.task;
 
+import dev.weft.internal.core.SafeStrings;
 import java.util.List;
 
 /**
@@ -26,18 +27,29 @@ public final class TaskGroupException extends RuntimeException {
     }
   }
 
+  /**
+   * Lists the first {@value #LISTED} failures and says how many more there were; a failure whose
+   * {@code toString} throws is named by its class.
+   */
   private static String message(List<Throwable> failures) {
     StringBuilder sb = new StringBuilder();
     sb.append(failures.size() == 1 ? "1 failure" : failures.size() + " failures")
         .append(" in a task group: ");
-    for (int i = 0; i < failures.size(); i++) {
+    int listed = Math.min(failures.size(), LISTED);
+    for (int i = 0; i < listed; i++) {
       if (i > 0) {
         sb.append("; ");
       }
-      sb.append(failures.get(i));
+      sb.append(SafeStrings.of(failures.get(i)));
+    }
+    if (failures.size() > listed) {
+      sb.append("; and ").append(failures.size() - listed).append(" more (see failures())");
     }
     return sb.toString();
   }
+
+  /** How many failures the message lists at most. */
+  private static final int LISTED = 10;
 
   /** Returns every failure, in the order they happened; never empty. */
   public List<Throwable> failures() {

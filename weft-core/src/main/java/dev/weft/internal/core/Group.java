@@ -109,12 +109,7 @@ public final class Group {
     try {
       runner.scheduler.launch(child.givenName(), () -> runChild(child, body));
     } catch (Throwable t) {
-      runner.lock.lock();
-      try {
-        childEndedLocked(child, child.endLocked(t));
-      } finally {
-        runner.lock.unlock();
-      }
+      end(child, t);
     }
     return child;
   }
@@ -127,6 +122,13 @@ public final class Group {
     } catch (Throwable t) {
       outcome = t;
     }
+    end(child, outcome);
+    child.detachFromThread();
+  }
+
+  /** The child's bookkeeping at its end; nothing thrown here may skip {@code live--}. */
+  private void end(Task child, Throwable outcome) {
+    String text = textOf(outcome); // user code: before the lock
     runner.lock.lock();
     try {
       Throwable ended;
@@ -135,14 +137,21 @@ public final class Group {
       } catch (Throwable t) {
         ended = t; // a broken invariant: report it as the task's failure, never strand the host
       }
-      childEndedLocked(child, ended);
+      try {
+        childEndedLocked(child, ended, ended == outcome ? text : null);
+      } finally {
+        live--;
+        if (live == 0 && joiner != null) {
+          joiner.complete(null);
+          joiner = null;
+        }
+      }
     } finally {
       runner.lock.unlock();
     }
-    child.detachFromThread();
   }
 
-  private void childEndedLocked(Task child, Throwable outcome) {
+  private void childEndedLocked(Task child, Throwable outcome, String text) {
     Starter starter = child.starter;
     if (starter != null && !starter.started) {
       starter.started = true; // a later started() must fail, not move a dead task
@@ -151,14 +160,19 @@ public final class Group {
       if (isCancellationFromAbove(outcome)) {
         childCancelled = true;
       } else {
-        addFailureLocked(outcome, child.toString());
+        addFailureLocked(outcome, text, child.toString());
       }
     }
-    live--;
-    if (live == 0 && joiner != null) {
-      joiner.complete(null);
-      joiner = null;
-    }
+  }
+
+  /**
+   * The text of a failure for the group's cancellation reason, built before taking the lock
+   * because a {@code toString} is user code; {@code null} for Weft's own exceptions, whose text is
+   * safe to build under the lock.
+   */
+  private static String textOf(Throwable outcome) {
+    return outcome == null || outcome instanceof CancelledException ? null
+        : SafeStrings.of(outcome);
   }
 
   /**
@@ -191,6 +205,7 @@ public final class Group {
    */
   public Ending finish(Throwable bodyOutcome) {
     Throwable cancellation = null;
+    String text = textOf(bodyOutcome); // user code: before the lock
     runner.lock.lock();
     try {
       Throwable outcome = Scope.adoptInterruptLocked(host, bodyOutcome);
@@ -198,7 +213,7 @@ public final class Group {
         if (isCancellationFromAbove(outcome)) {
           cancellation = outcome;
         } else {
-          addFailureLocked(outcome, "the task group's body");
+          addFailureLocked(outcome, outcome == bodyOutcome ? text : null, "the task group's body");
         }
       }
     } finally {
@@ -221,10 +236,16 @@ public final class Group {
     }
   }
 
-  private void addFailureLocked(Throwable failure, String source) {
+  /**
+   * Records a failure; the first cancels the group's scope.
+   *
+   * @param text the failure's text, built outside the lock, or {@code null} for Weft's own
+   */
+  private void addFailureLocked(Throwable failure, String text, String source) {
     failures.add(failure);
     if (failures.size() == 1) {
-      scope.cancelLocked(source + " failed: " + failure, false);
+      scope.cancelLocked(
+          source + " failed: " + (text != null ? text : SafeStrings.of(failure)), false);
     }
   }
 
