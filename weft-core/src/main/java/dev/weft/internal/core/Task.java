@@ -39,6 +39,10 @@ public final class Task {
   volatile Waiter<?> parkedOn;
   private volatile boolean interruptPending; // written under runner.lock; read as a hint
   private boolean foreignInterrupt; // guarded by runner.lock: the thread was interrupted already
+  // Guarded by runner.lock, written only by the task's thread: a park of this task is holding an
+  // interrupt that Weft did not send (it cleared the status to park again, and re-asserts it when
+  // the wait ends), so the thread's status reads clear although it was interrupted.
+  private boolean absorbedForeignInterrupt;
 
   // The run's list of live tasks; guarded by runner.lock.
   Task prevLive;
@@ -180,7 +184,7 @@ public final class Task {
     Thread t = thread;
     if (!interruptPending && t != null) {
       interruptPending = true;
-      foreignInterrupt = t.isInterrupted();
+      foreignInterrupt = absorbedForeignInterrupt || t.isInterrupted();
       if (!foreignInterrupt) {
         t.interrupt();
       }
@@ -202,6 +206,33 @@ public final class Task {
         && Thread.currentThread() == thread
         && (innermost == null || !innermost.effective)) {
       clearWeftInterruptLocked();
+    }
+  }
+
+  /**
+   * Called by a park of this task, on its thread, when it took an interrupt off the thread to
+   * park again: unless Weft had sent one, the interrupt is someone else's (B4).
+   */
+  void interruptAbsorbed() {
+    runner.lock.lock();
+    try {
+      if (!interruptPending) {
+        absorbedForeignInterrupt = true;
+      }
+    } finally {
+      runner.lock.unlock();
+    }
+  }
+
+  /** Called by that park once it has set the interrupt status again; the status now tells. */
+  void absorbedInterruptRestored() {
+    if (absorbedForeignInterrupt) { // only this thread writes it
+      runner.lock.lock();
+      try {
+        absorbedForeignInterrupt = false;
+      } finally {
+        runner.lock.unlock();
+      }
     }
   }
 

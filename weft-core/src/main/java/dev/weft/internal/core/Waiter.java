@@ -139,6 +139,9 @@ public final class Waiter<V> {
       while (state == WAITING) {
         parker.park(this);
         if (Thread.interrupted()) {
+          if (!interrupted && t != null) {
+            t.interruptAbsorbed(); // so that a canceller does not take it for Weft's own
+          }
           interrupted = true;
           if (t == null) {
             abortForCancellation();
@@ -149,6 +152,9 @@ public final class Waiter<V> {
       // Also when a backend aborting a failed run throws out of park.
       if (interrupted) {
         Thread.currentThread().interrupt();
+        if (t != null) {
+          t.absorbedInterruptRestored();
+        }
       }
       if (t != null) {
         t.parkedOn = null;
