@@ -50,11 +50,13 @@ public final class Scope {
   private static final int EXITED = 2;
 
   private static final VarHandle CANCEL_REASON;
+  private static final VarHandle RUNNER;
 
   static {
     try {
       CANCEL_REASON =
           MethodHandles.lookup().findVarHandle(Scope.class, "cancelReason", Reason.class);
+      RUNNER = MethodHandles.lookup().findVarHandle(Scope.class, "runner", Runner.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -75,7 +77,7 @@ public final class Scope {
   /** Whether {@link #setDeadline} was called; then a relative timeout no longer applies. */
   private volatile boolean deadlineSet;
 
-  private volatile Runner runner; // set once, at entry
+  private volatile Runner runner; // set once, by CAS, at entry
   private volatile Reason cancelReason; // set once, by CAS
   private volatile boolean shielded;
   private volatile long deadline;
@@ -119,11 +121,14 @@ public final class Scope {
   void enterLocked(Task task, Scope parentScope) {
     Runner r = task.runner;
     assert r.lock.isHeldByCurrentThread();
-    if (state != NEW) {
-      throw new IllegalStateException(
-          api + " was already entered; a cancel scope can be entered only once");
+    // The one entry, decided across runs (each run's lock guards only its own tree); the CAS also
+    // publishes the run before reading cancelReason/shielded/deadline (see class notes).
+    if (!RUNNER.compareAndSet(this, (Runner) null, r)) {
+      // Not api.toString(): it takes the lock of the run that entered it, maybe another run's.
+      throw new IllegalStateException("CancelScope@" + Integer.toHexString(
+          System.identityHashCode(api)) + " was already entered; a cancel scope can be entered"
+          + " only once");
     }
-    runner = r; // publish before reading cancelReason/shielded/deadline (see class notes)
     state = ACTIVE;
     owner = task;
     parent = parentScope;
