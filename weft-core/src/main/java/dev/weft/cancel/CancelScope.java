@@ -63,8 +63,8 @@ public final class CancelScope {
 
           @Override
           public CancelledException cancelled(
-              CancelScope scope, String reason, boolean deadlineExpired) {
-            return new CancelledException(scope, reason, deadlineExpired);
+              CancelScope scope, String reason, String cancelledBy, boolean deadlineExpired) {
+            return new CancelledException(scope, reason, cancelledBy, deadlineExpired);
           }
         });
   }

@@ -23,18 +23,22 @@ public final class CancelledException extends RuntimeException {
   private final String reason;
   private final boolean deadlineExpired;
 
-  CancelledException(CancelScope scope, String reason, boolean deadlineExpired) {
-    super(message(scope, reason, deadlineExpired));
+  CancelledException(
+      CancelScope scope, String reason, String cancelledBy, boolean deadlineExpired) {
+    super(message(scope, reason, cancelledBy, deadlineExpired));
     this.scope = scope;
     this.reason = Objects.requireNonNull(reason, "reason");
     this.deadlineExpired = deadlineExpired;
   }
 
-  private static String message(CancelScope scope, String reason, boolean deadlineExpired) {
+  private static String message(
+      CancelScope scope, String reason, String cancelledBy, boolean deadlineExpired) {
+    String by = cancelledBy != null ? " by " + cancelledBy : "";
     if (scope == null) {
-      return "cancelled: " + reason;
+      return "cancelled: " + reason + by;
     }
-    return (deadlineExpired ? "deadline expired: " : "cancelled: ") + reason + " (" + scope + ")";
+    return (deadlineExpired ? "deadline expired: " : "cancelled: ") + reason + by
+        + " (" + scope + ")";
   }
 
   /**

@@ -16,7 +16,12 @@ public final class ApiAccess {
 
     CancelScope newScope();
 
-    CancelledException cancelled(CancelScope scope, String reason, boolean deadlineExpired);
+    /**
+     * @param cancelledBy who called {@code cancel()} ("task 'x' (#3)", "thread 'y'"), or {@code
+     *     null} when no one did (a deadline, a failing task, an interrupt)
+     */
+    CancelledException cancelled(
+        CancelScope scope, String reason, String cancelledBy, boolean deadlineExpired);
   }
 
   private static volatile Bridge bridge;

@@ -75,7 +75,8 @@ public final class Checkpoints {
 
   private static CancelledException interrupted() {
     return ApiAccess.get()
-        .cancelled(null, "thread '" + Thread.currentThread().getName() + "' was interrupted", false);
+        .cancelled(
+            null, "thread '" + Thread.currentThread().getName() + "' was interrupted", null, false);
   }
 
   /** Sleeps until {@code deadline} on the run's clock; a checkpoint even when it has passed. */

@@ -62,8 +62,12 @@ public final class Scope {
     }
   }
 
-  /** Why a scope was cancelled. */
-  record Reason(String text, boolean deadline) {}
+  /**
+   * Why a scope was cancelled.
+   *
+   * @param by who called {@code cancel()}, for the message; {@code null} when no one did
+   */
+  record Reason(String text, String by, boolean deadline) {}
 
   /** The public face of this node. */
   final CancelScope api;
@@ -235,7 +239,12 @@ public final class Scope {
 
   /** Cancels this scope; the first reason wins. Never throws into the caller. */
   public void cancel(String reason) {
-    cancel(new Reason(reason, false));
+    if (cancelReason != null) {
+      return; // the first reason won already; do not build a second one
+    }
+    Task t = Task.current();
+    cancel(new Reason(reason,
+        t != null ? t.toString() : "thread '" + Thread.currentThread().getName() + "'", false));
   }
 
   private void cancel(Reason reason) {
@@ -248,7 +257,7 @@ public final class Scope {
   /** Cancels this scope with the lock already held, as a timer or a failing child does. */
   void cancelLocked(String reason, boolean isDeadline) {
     assert runner.lock.isHeldByCurrentThread();
-    if (CANCEL_REASON.compareAndSet(this, null, new Reason(reason, isDeadline)) && state == ACTIVE) {
+    if (CANCEL_REASON.compareAndSet(this, null, new Reason(reason, null, isDeadline)) && state == ACTIVE) {
       propagateLocked();
     }
   }
@@ -408,7 +417,7 @@ public final class Scope {
 
   CancelledException newCancelledException() {
     Reason reason = cancelReason;
-    return ApiAccess.get().cancelled(api, reason.text(), reason.deadline());
+    return ApiAccess.get().cancelled(api, reason.text(), reason.by(), reason.deadline());
   }
 
   private void linkLocked() {
