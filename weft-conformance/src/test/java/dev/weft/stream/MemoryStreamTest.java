@@ -87,7 +87,8 @@ class MemoryStreamTest {
     NullPointerException e = assertThrows(NullPointerException.class,
         () -> Runs.exec(backend, () -> stream.sendStream().send(null)));
 
-    assertEquals("item", e.getMessage());
+    assertEquals("MemorySendStream.send: item must not be null (a stream carries no nulls)",
+        e.getMessage());
     assertEquals(0, stream.sendStream().statistics().bufferUsed());
   }
 
@@ -98,7 +99,8 @@ class MemoryStreamTest {
     NullPointerException e = assertThrows(NullPointerException.class,
         () -> Runs.exec(backend, () -> stream.sendStream().trySend(null)));
 
-    assertEquals("item", e.getMessage());
+    assertEquals("MemorySendStream.trySend: item must not be null (a stream carries no nulls)",
+        e.getMessage());
     assertEquals(0, stream.sendStream().statistics().bufferUsed());
   }
 

@@ -312,9 +312,19 @@ class TimeoutsTest {
 
   @WeftTest
   void deadlineOutsideATask_throwsNamingTheOperation(Backend backend) {
-    IllegalStateException e = assertThrows(IllegalStateException.class, Deadline::now);
+    Deadline later = Deadline.ofNanos(1_000);
+    IllegalStateException now = assertThrows(IllegalStateException.class, Deadline::now);
+    IllegalStateException after =
+        assertThrows(IllegalStateException.class, () -> Deadline.after(Duration.ofSeconds(1)));
+    IllegalStateException remaining = assertThrows(IllegalStateException.class, later::remaining);
+    IllegalStateException hasPassed = assertThrows(IllegalStateException.class, later::hasPassed);
 
-    assertTrue(e.getMessage().contains("Deadline.now"), e.getMessage());
+    assertTrue(now.getMessage().startsWith("Deadline.now must be called"), now.getMessage());
+    assertTrue(after.getMessage().startsWith("Deadline.after must"), after.getMessage());
+    assertTrue(remaining.getMessage().startsWith("Deadline.remaining must"),
+        remaining.getMessage());
+    assertTrue(hasPassed.getMessage().startsWith("Deadline.hasPassed must"),
+        hasPassed.getMessage());
   }
 
   @WeftTest

@@ -44,7 +44,11 @@ public final class Deadline implements Comparable<Deadline> {
    * @throws IllegalStateException if the caller is not a Weft task
    */
   public static Deadline now() {
-    return new Deadline(Task.require("Deadline.now").runner().clock().nanoTime());
+    return new Deadline(nowNanos("Deadline.now"));
+  }
+
+  private static long nowNanos(String operation) {
+    return Task.require(operation).runner().clock().nanoTime();
   }
 
   /**
@@ -57,7 +61,7 @@ public final class Deadline implements Comparable<Deadline> {
    */
   public static Deadline after(Duration timeout) {
     long delta = Durations.toNanos(timeout, "timeout");
-    return now().plusNanos(delta);
+    return new Deadline(nowNanos("Deadline.after")).plusNanos(delta);
   }
 
   /**
@@ -90,12 +94,17 @@ public final class Deadline implements Comparable<Deadline> {
     if (this == PAST) {
       return Duration.ofSeconds(Long.MIN_VALUE);
     }
-    return Duration.ofNanos(nanos).minusNanos(now().nanos);
+    return Duration.ofNanos(nanos).minusNanos(nowNanos("Deadline.remaining"));
   }
 
-  /** Returns whether this deadline is at or before the current time of the run's clock. */
+  /**
+   * Returns whether this deadline is at or before the current time of the run's clock.
+   *
+   * @throws IllegalStateException if the caller is not a Weft task (and the deadline is neither
+   *     {@link #NEVER} nor {@link #PAST})
+   */
   public boolean hasPassed() {
-    return this != NEVER && (this == PAST || nanos <= now().nanos);
+    return this != NEVER && (this == PAST || nanos <= nowNanos("Deadline.hasPassed"));
   }
 
   /** Returns this deadline in nanoseconds on the run's clock. */

@@ -52,31 +52,55 @@ public final class DeterministicBackend implements Backend {
   public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(10);
 
   private final long seed;
+  /** How many trace lines a run keeps by default: its last 10,000 turns and moves of time. */
+  public static final int DEFAULT_TRACE_LENGTH = 10_000;
+
+  private static final Duration LONGEST_STALL_TIMEOUT = Duration.ofNanos(Long.MAX_VALUE);
+
   private final Duration stallTimeout;
+  private final int traceLength;
   private volatile List<String> lastTrace = List.of();
 
-  private DeterministicBackend(long seed, Duration stallTimeout) {
+  private DeterministicBackend(long seed, Duration stallTimeout, int traceLength) {
     this.seed = seed;
     this.stallTimeout = stallTimeout;
+    this.traceLength = traceLength;
   }
 
   /** Returns a deterministic backend whose schedule is drawn from {@code seed}. */
   public static DeterministicBackend withSeed(long seed) {
-    return new DeterministicBackend(seed, DEFAULT_STALL_TIMEOUT);
+    return new DeterministicBackend(seed, DEFAULT_STALL_TIMEOUT, DEFAULT_TRACE_LENGTH);
   }
 
   /**
    * Returns a copy that reports a task as stalled when it holds the turn for longer than {@code
    * timeout} of real time.
    *
-   * @throws IllegalArgumentException if {@code timeout} is not positive
+   * @throws IllegalArgumentException if {@code timeout} is not positive, or longer than {@code
+   *     Long.MAX_VALUE} nanoseconds (about 292 years)
    */
   public DeterministicBackend withStallTimeout(Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
-    if (timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("timeout must be positive, but was " + timeout);
+    if (timeout.isNegative() || timeout.isZero()
+        || timeout.compareTo(LONGEST_STALL_TIMEOUT) > 0) {
+      throw new IllegalArgumentException("timeout must be between 1 ns and "
+          + LONGEST_STALL_TIMEOUT + " (Long.MAX_VALUE nanoseconds), but was " + timeout);
     }
-    return new DeterministicBackend(seed, timeout);
+    return new DeterministicBackend(seed, timeout, traceLength);
+  }
+
+  /**
+   * Returns a copy whose runs keep the last {@code lines} lines of their trace (default {@value
+   * #DEFAULT_TRACE_LENGTH}); older lines are dropped and counted, so that a long run keeps bounded
+   * memory.
+   *
+   * @throws IllegalArgumentException if {@code lines} is less than 1
+   */
+  public DeterministicBackend withTraceLength(int lines) {
+    if (lines < 1) {
+      throw new IllegalArgumentException("lines must be at least 1, but was " + lines);
+    }
+    return new DeterministicBackend(seed, stallTimeout, lines);
   }
 
   /** Returns the seed of the schedule. */
@@ -86,8 +110,9 @@ public final class DeterministicBackend implements Backend {
 
   /**
    * Returns the trace of the most recent run: one line per turn ("step 12 at PT1S: 'consumer'
-   * (launch #3)") and per move of virtual time. Two runs of the same program with the same seed
-   * have equal traces.
+   * (launch #3)") and per move of virtual time, the last {@linkplain #withTraceLength lines} of
+   * them, after a line that counts the dropped ones. Two runs of the same program with the same
+   * seed have equal traces.
    */
   public List<String> lastTrace() {
     return lastTrace;
@@ -109,7 +134,7 @@ public final class DeterministicBackend implements Backend {
 
   @Override
   public Scheduler open() {
-    return new DeterministicScheduler(this, stallTimeout);
+    return new DeterministicScheduler(this, stallTimeout, traceLength);
   }
 
   @Override

@@ -84,7 +84,7 @@ final class DeterministicScheduler implements Scheduler {
   private final List<Slot> runnable = new ArrayList<>();
   private final List<Slot> slots = new ArrayList<>();
   private final Map<Thread, Slot> byThread = new HashMap<>();
-  private final List<String> trace = new ArrayList<>();
+  private final Trace trace;
   private Supplier<String> describer = () -> "(no task description available)\n";
   private Slot current;
   private boolean dispatching;
@@ -95,10 +95,11 @@ final class DeterministicScheduler implements Scheduler {
   private final Thread watchdog;
   private volatile boolean closed;
 
-  DeterministicScheduler(DeterministicBackend backend, Duration stallTimeout) {
+  DeterministicScheduler(DeterministicBackend backend, Duration stallTimeout, int traceLength) {
     this.backend = backend;
     this.random = new Random(backend.seed());
     this.stallNanos = stallTimeout.toNanos();
+    this.trace = new Trace(traceLength);
     this.watchdog =
         Thread.ofPlatform().name("weft-deterministic-watchdog").daemon(true).start(this::watch);
   }
@@ -352,7 +353,7 @@ final class DeterministicScheduler implements Scheduler {
       lock.lock();
     }
     return new DeadlockException(backend.seed(), Duration.ofNanos(now), steps, tasks,
-        blocked.toString(), List.copyOf(trace));
+        blocked.toString(), trace.lines());
   }
 
   private void failLocked(RuntimeException f) {
@@ -380,7 +381,7 @@ final class DeterministicScheduler implements Scheduler {
         if (!closed && failure == null && s != null
             && System.nanoTime() - s.turnStartedNanos > stallNanos) {
           failLocked(new StalledTaskException(backend.seed(), s.name,
-              Duration.ofNanos(stallNanos), s.thread.getStackTrace(), List.copyOf(trace)));
+              Duration.ofNanos(stallNanos), s.thread.getStackTrace(), trace.lines()));
           s.thread.interrupt();
         }
       } finally {
@@ -414,7 +415,7 @@ final class DeterministicScheduler implements Scheduler {
     lock.lock();
     try {
       f = failure;
-      backend.recordTrace(List.copyOf(trace));
+      backend.recordTrace(trace.lines());
     } finally {
       lock.unlock();
     }

@@ -56,6 +56,41 @@ class DeterministicBackendTest {
   }
 
   @Test
+  void longRun_keepsOnlyTheLastLinesOfItsTrace_andCountsTheDroppedOnes() {
+    DeterministicBackend backend = DeterministicBackend.withSeed(7).withTraceLength(5);
+
+    Weft.run(backend, () -> {
+      for (int i = 0; i < 100; i++) {
+        Weft.checkpoint();
+      }
+      return null;
+    });
+
+    List<String> trace = backend.lastTrace();
+    assertEquals(6, trace.size(), trace.toString());
+    assertTrue(trace.get(0).matches("\\(\\d+ earlier lines dropped; withTraceLength keeps more\\)"),
+        trace.get(0));
+    assertTrue(trace.get(5).startsWith("step "), trace.get(5));
+  }
+
+  @Test
+  void badTraceLengthAndStallTimeout_throwNamingTheArgumentAndTheRange() {
+    DeterministicBackend backend = DeterministicBackend.withSeed(1);
+
+    IllegalArgumentException lines =
+        assertThrows(IllegalArgumentException.class, () -> backend.withTraceLength(0));
+    IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class,
+        () -> backend.withStallTimeout(Duration.ofSeconds(Long.MAX_VALUE)));
+    IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
+        () -> backend.withStallTimeout(Duration.ZERO));
+
+    assertEquals("lines must be at least 1, but was 0", lines.getMessage());
+    assertTrue(tooLong.getMessage().startsWith("timeout must be between 1 ns and "),
+        tooLong.getMessage());
+    assertTrue(zero.getMessage().endsWith("but was PT0S"), zero.getMessage());
+  }
+
+  @Test
   void differentSeeds_exploreDifferentInterleavings() {
     Set<List<String>> orders = new HashSet<>();
     for (long seed = 0; seed < 20; seed++) {

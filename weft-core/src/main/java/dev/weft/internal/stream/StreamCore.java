@@ -10,7 +10,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -129,7 +128,7 @@ public final class StreamCore<T> {
   // ---- send -----------------------------------------------------------------------------------
 
   public void send(Handle handle, T item) {
-    Objects.requireNonNull(item, "item");
+    requireItem(item, "send");
     Checkpoints.checkpoint();
     while (true) {
       SendNode node = null;
@@ -163,12 +162,19 @@ public final class StreamCore<T> {
   }
 
   public boolean trySend(Handle handle, T item) {
-    Objects.requireNonNull(item, "item");
+    requireItem(item, "trySend");
     lock.lock();
     try {
       return offerLocked(handle, item);
     } finally {
       lock.unlock();
+    }
+  }
+
+  private static void requireItem(Object item, String method) {
+    if (item == null) {
+      throw new NullPointerException(
+          "MemorySendStream." + method + ": item must not be null (a stream carries no nulls)");
     }
   }
 
@@ -352,25 +358,47 @@ public final class StreamCore<T> {
     }
   }
 
+  /**
+   * Calls {@code onUndelivered} for every item, whatever it throws (user code: an exception, a
+   * checked one thrown sneakily, an {@code Error}); then throws the first {@code Error} itself, or
+   * else an {@code IllegalStateException} caused by the first exception, the others suppressed.
+   */
   private void handUndelivered(List<Object> items) {
     if (onUndelivered == null) {
       return;
     }
-    RuntimeException failure = null;
+    List<Throwable> thrown = null;
     for (Object item : items) {
       try {
         onUndelivered.accept(item);
-      } catch (RuntimeException | Error e) {
-        if (failure == null) {
-          failure = new IllegalStateException("onUndelivered failed for an undelivered item", e);
-        } else {
-          failure.addSuppressed(e);
+      } catch (Throwable t) {
+        if (thrown == null) {
+          thrown = new ArrayList<>(2);
         }
+        thrown.add(t);
       }
     }
-    if (failure != null) {
-      throw failure;
+    if (thrown == null) {
+      return;
     }
+    Throwable first = null;
+    for (Throwable t : thrown) {
+      if (t instanceof Error) {
+        first = t;
+        break;
+      }
+    }
+    Throwable failure = first != null ? first
+        : new IllegalStateException("onUndelivered failed for an undelivered item", thrown.get(0));
+    for (Throwable t : thrown) {
+      if (t != first && (first != null || t != thrown.get(0))) {
+        failure.addSuppressed(t);
+      }
+    }
+    if (failure instanceof Error e) {
+      throw e;
+    }
+    throw (IllegalStateException) failure;
   }
 
   // ---- statistics and errors ------------------------------------------------------------------
