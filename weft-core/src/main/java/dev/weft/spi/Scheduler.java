@@ -30,6 +30,15 @@ public interface Scheduler extends Parker, AutoCloseable {
    */
   void yieldTurn();
 
+  /**
+   * Called at a checkpoint of a task that has run for a time slice (1 ms of the run's clock) since
+   * it last yielded: lets other tasks use the processor, so that a task that loops on checkpoints
+   * cannot starve its siblings. Thread backends yield the thread ({@link Thread#yield()}); a
+   * backend that already passes the turn at {@link #yieldTurn()} need not do anything (the
+   * default).
+   */
+  default void yieldProcessor() {}
+
   /** Returns this run's clock. */
   Clock clock();
 

@@ -80,6 +80,11 @@ public final class Runs {
         }
 
         @Override
+        public void yieldProcessor() {
+          s.yieldProcessor();
+        }
+
+        @Override
         public Clock clock() {
           return s.clock();
         }

@@ -5,8 +5,9 @@ import dev.weft.spi.Scheduler;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * A run on real threads: tasks run concurrently, so a scheduling point has nothing to do, and
- * parking is {@link java.util.concurrent.locks.LockSupport}'s.
+ * A run on real threads: tasks run concurrently, so a scheduling point has nothing to do except,
+ * once a task has used up its time slice, yield its thread; parking is {@link
+ * java.util.concurrent.locks.LockSupport}'s.
  */
 final class ThreadScheduler implements Scheduler {
 
@@ -48,6 +49,15 @@ final class ThreadScheduler implements Scheduler {
    */
   @Override
   public void yieldTurn() {}
+
+  /**
+   * Yields the thread: a virtual thread goes to the back of its scheduler's queue and a platform
+   * thread gives up its time slice, so other tasks run (semantics K3).
+   */
+  @Override
+  public void yieldProcessor() {
+    Thread.yield();
+  }
 
   @Override
   public Clock clock() {

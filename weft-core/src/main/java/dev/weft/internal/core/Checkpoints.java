@@ -20,6 +20,7 @@ public final class Checkpoints {
       return;
     }
     t.runner.scheduler.yieldTurn();
+    t.yieldAtEndOfSlice();
     t.throwIfCancelled();
   }
 
@@ -38,6 +39,7 @@ public final class Checkpoints {
     Task t = Task.current();
     if (t != null) {
       t.runner.scheduler.yieldTurn();
+      t.yieldAtEndOfSlice();
     }
   }
 

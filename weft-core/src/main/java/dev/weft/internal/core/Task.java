@@ -44,6 +44,12 @@ public final class Task {
   // the wait ends), so the thread's status reads clear although it was interrupted.
   private boolean absorbedForeignInterrupt;
 
+  // Time slicing at checkpoints (K3); only the task's own thread reads and writes them.
+  private static final long TIME_SLICE_NANOS = 1_000_000;
+  private static final int CHECKPOINTS_PER_CLOCK_READ = 64;
+  private int checkpointsUntilClockRead = CHECKPOINTS_PER_CLOCK_READ;
+  private long sliceStartNanos;
+
   // The run's list of live tasks; guarded by runner.lock.
   Task prevLive;
   Task nextLive;
@@ -119,6 +125,25 @@ public final class Task {
 
   void detachFromThread() {
     CURRENT.remove();
+  }
+
+  /**
+   * At a checkpoint: once this task has run for a time slice since it last yielded, lets other
+   * tasks have the processor. The clock is read only every {@value #CHECKPOINTS_PER_CLOCK_READ}
+   * checkpoints, which keeps an uncancelled checkpoint within a few nanoseconds. (A task that
+   * parks gives up its thread anyway; its slice is not restarted then, which costs at most one
+   * early yield.)
+   */
+  void yieldAtEndOfSlice() {
+    if (--checkpointsUntilClockRead > 0) {
+      return;
+    }
+    checkpointsUntilClockRead = CHECKPOINTS_PER_CLOCK_READ;
+    long now = runner.clock.nanoTime();
+    if (now - sliceStartNanos >= TIME_SLICE_NANOS) {
+      sliceStartNanos = now;
+      runner.scheduler.yieldProcessor();
+    }
   }
 
   // ---- cancellation ---------------------------------------------------------------------------
