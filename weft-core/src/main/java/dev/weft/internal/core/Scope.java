@@ -223,9 +223,13 @@ public final class Scope {
     return !shielded && parent != null && parent.effective;
   }
 
-  /** Replaces an {@link InterruptedException} with the task's cancellation, if it has one. */
+  /**
+   * Replaces an exception by which an interrupt ended a JDK call ({@link InterruptedException},
+   * {@code ClosedByInterruptException}, {@code InterruptedIOException}, a socket "Closed by
+   * interrupt") with the task's cancellation, if it has one: Weft sent that interrupt (B3).
+   */
   static Throwable adoptInterruptLocked(Task task, Throwable outcome) {
-    if (outcome instanceof InterruptedException && task.innermost.effective) {
+    if (outcome != null && task.innermost.effective && InterruptOutcomes.endedByInterrupt(outcome)) {
       CancelledException ce = task.cancellationLocked();
       if (ce != null) {
         ce.addSuppressed(outcome);
