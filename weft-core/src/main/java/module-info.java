@@ -11,6 +11,7 @@ module dev.weft {
   exports dev.weft.stream;
   exports dev.weft.sync;
 
-  // The deterministic backend reuses the timer queue.
+  // The deterministic backend reuses the timer queue and the stack-overflow-proof lock.
   exports dev.weft.internal.backend to dev.weft.deterministic;
+  exports dev.weft.internal.guard to dev.weft.deterministic;
 }

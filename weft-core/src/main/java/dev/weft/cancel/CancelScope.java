@@ -4,6 +4,7 @@ import dev.weft.ThrowingRunnable;
 import dev.weft.ThrowingSupplier;
 import dev.weft.internal.core.ApiAccess;
 import dev.weft.internal.core.Scope;
+import dev.weft.internal.guard.StackHeadroom;
 import dev.weft.internal.core.Rethrow;
 import dev.weft.internal.core.Task;
 import dev.weft.internal.time.Durations;
@@ -139,6 +140,7 @@ public final class CancelScope {
   public <T, X extends Exception> Optional<T> call(ThrowingSupplier<T, X> body) throws X {
     Objects.requireNonNull(body, "body");
     Task task = Task.require("CancelScope.run");
+    StackHeadroom.ensure(); // an overflow strikes here, never between entry and exit
     node.enter(task);
     T result = null;
     Throwable outcome = null;

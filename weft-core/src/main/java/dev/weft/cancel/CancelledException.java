@@ -37,8 +37,10 @@ public final class CancelledException extends RuntimeException {
     if (scope == null) {
       return "cancelled: " + reason + by;
     }
+    // Not scope.toString(): it reads the scope's state under its run's lock, which the code that
+    // builds this exception may hold.
     return (deadlineExpired ? "deadline expired: " : "cancelled: ") + reason + by
-        + " (" + scope + ")";
+        + " (CancelScope@" + Integer.toHexString(System.identityHashCode(scope)) + ")";
   }
 
   /**

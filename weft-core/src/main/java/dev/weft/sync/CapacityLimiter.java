@@ -1,5 +1,6 @@
 package dev.weft.sync;
 
+import dev.weft.internal.guard.CriticalLock;
 import dev.weft.ThrowingRunnable;
 import dev.weft.ThrowingSupplier;
 import dev.weft.internal.core.Rethrow;
@@ -8,7 +9,6 @@ import dev.weft.internal.sync.WaitQueue;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A pool of tokens that limits how many borrowers do something at once; each borrower holds at
@@ -73,7 +73,7 @@ public final class CapacityLimiter {
    * total (AnyIO #1223).
    */
 
-  private final ReentrantLock lock = new ReentrantLock();
+  private final CriticalLock lock = new CriticalLock();
   private final WaitQueue<Object> waiters = WaitQueue.indexedByKey(lock); // guarded by lock
   private final LinkedHashSet<Object> borrowers = new LinkedHashSet<>(); // guarded by lock
   private int totalTokens; // guarded by lock
@@ -145,11 +145,11 @@ public final class CapacityLimiter {
    */
   public boolean tryAcquireOnBehalfOf(Object borrower) {
     Objects.requireNonNull(borrower, "borrower");
-    lock.lock();
     try {
+      lock.lock();
       return borrowLocked(borrower);
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
   }
 
@@ -189,15 +189,15 @@ public final class CapacityLimiter {
    */
   public void releaseOnBehalfOf(Object borrower) {
     Objects.requireNonNull(borrower, "borrower");
-    lock.lock();
     try {
+      lock.lock();
       if (!borrowers.remove(borrower)) {
         throw new IllegalStateException(
             Holders.describe(borrower) + " is not holding any of the tokens of " + this);
       }
       admitLocked();
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
   }
 
@@ -256,11 +256,11 @@ public final class CapacityLimiter {
 
   /** Returns the total number of tokens. */
   public int totalTokens() {
-    lock.lock();
     try {
+      lock.lock();
       return totalTokens;
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
   }
 
@@ -274,23 +274,23 @@ public final class CapacityLimiter {
    */
   public void setTotalTokens(int totalTokens) {
     requireTotal(totalTokens);
-    lock.lock();
     try {
+      lock.lock();
       this.totalTokens = totalTokens;
       admitLocked();
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
   }
 
   /** Returns a snapshot of this limiter's state. */
   public Statistics statistics() {
-    lock.lock();
     try {
+      lock.lock();
       return new Statistics(
           borrowers.size(), totalTokens, List.copyOf(borrowers), waiters.size());
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
   }
 

@@ -1,9 +1,9 @@
 package dev.weft.sync;
 
+import dev.weft.internal.guard.CriticalLock;
 import dev.weft.internal.core.Checkpoints;
 import dev.weft.internal.sync.WaitQueue;
 import java.util.Objects;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -76,7 +76,7 @@ public final class Condition {
    */
 
   private final Lock lock;
-  private final ReentrantLock queueLock = new ReentrantLock();
+  private final CriticalLock queueLock = new CriticalLock();
   private final WaitQueue<Void> waiters = WaitQueue.create(queueLock); // guarded by queueLock
 
   /** Creates a condition with its own new lock. */
@@ -130,11 +130,11 @@ public final class Condition {
   private void awaitNotification() {
     while (true) {
       WaitQueue.Node<Void> node;
-      queueLock.lock();
       try {
+        queueLock.lock();
         node = waiters.enqueue(null, true, this, "be signalled by");
       } finally {
-        queueLock.unlock();
+        queueLock.unlockIfHeld();
       }
       lock.release();
       boolean notified = waiters.await(node);
@@ -171,13 +171,13 @@ public final class Condition {
       throw new IllegalArgumentException("n must be >= 0, but was " + n);
     }
     lock.requireHeldByCaller("signal " + this + " without holding its lock");
-    queueLock.lock();
     try {
+      queueLock.lock();
       for (int woken = 0; woken < n && waiters.grantNext() != null; woken++) {
         // each round woke one waiter; grantNext skipped the aborted ones
       }
     } finally {
-      queueLock.unlock();
+      queueLock.unlockIfHeld();
     }
   }
 
@@ -188,24 +188,24 @@ public final class Condition {
    */
   public void signalAll() {
     lock.requireHeldByCaller("signalAll " + this + " without holding its lock");
-    queueLock.lock();
     try {
+      queueLock.lock();
       while (waiters.grantNext() != null) {
         // woke one waiter
       }
     } finally {
-      queueLock.unlock();
+      queueLock.unlockIfHeld();
     }
   }
 
   /** Returns a snapshot of this condition's state and its lock's. */
   public Statistics statistics() {
     int waiting;
-    queueLock.lock();
     try {
+      queueLock.lock();
       waiting = waiters.size();
     } finally {
-      queueLock.unlock();
+      queueLock.unlockIfHeld();
     }
     return new Statistics(waiting, lock.statistics());
   }

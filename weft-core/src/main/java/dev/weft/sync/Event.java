@@ -1,9 +1,9 @@
 package dev.weft.sync;
 
+import dev.weft.internal.guard.CriticalLock;
 import dev.weft.internal.core.Checkpoints;
 import dev.weft.internal.core.Waiter;
 import java.util.ArrayDeque;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A one-shot signal: tasks {@linkplain #await() wait} until some task {@linkplain #set() sets}
@@ -31,7 +31,7 @@ public final class Event {
    * that set() completed first stays completed (the Waiter's CAS decides).
    */
 
-  private final ReentrantLock lock = new ReentrantLock();
+  private final CriticalLock lock = new CriticalLock();
   private final ArrayDeque<Waiter<Void>> waiters = new ArrayDeque<>();
   private volatile boolean set;
 
@@ -40,8 +40,8 @@ public final class Event {
 
   /** Sets the event and wakes every waiting task. Idempotent; never blocks. */
   public void set() {
-    lock.lock();
     try {
+      lock.lock();
       if (set) {
         return;
       }
@@ -50,7 +50,7 @@ public final class Event {
         w.complete(null);
       }
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
   }
 
@@ -78,24 +78,24 @@ public final class Event {
         continue;
       }
       Waiter<Void> w;
-      lock.lock();
       try {
+        lock.lock();
         if (set) {
           continue;
         }
         w = Waiter.forCurrentThread(true, this, "await");
         waiters.add(w);
       } finally {
-        lock.unlock();
+        lock.unlockIfHeld();
       }
       if (w.await()) {
         return;
       }
-      lock.lock();
       try {
+        lock.lock();
         waiters.remove(w);
       } finally {
-        lock.unlock();
+        lock.unlockIfHeld();
       }
       Checkpoints.afterAbort();
     }
@@ -103,11 +103,11 @@ public final class Event {
 
   /** Returns a snapshot of this event's state. */
   public Statistics statistics() {
-    lock.lock();
     try {
+      lock.lock();
       return new Statistics(set, waiters.size());
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.weft.sync;
 
+import dev.weft.internal.guard.CriticalLock;
 import dev.weft.ThrowingRunnable;
 import dev.weft.ThrowingSupplier;
 import dev.weft.internal.core.Rethrow;
@@ -7,7 +8,6 @@ import dev.weft.internal.sync.Holders;
 import dev.weft.internal.sync.WaitQueue;
 import dev.weft.task.TaskInfo;
 import java.util.Objects;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A fair mutual-exclusion lock owned by one task at a time: {@link #acquire()} waits for it,
@@ -62,7 +62,7 @@ public final class Lock {
    * grant leaves a task that owns the lock and meets its cancellation at its next checkpoint.
    */
 
-  private final ReentrantLock lock = new ReentrantLock();
+  private final CriticalLock lock = new CriticalLock();
   private final WaitQueue<Object> waiters = WaitQueue.create(lock); // holders, guarded by lock
   private Object owner; // TaskInfo or Thread; guarded by lock; null when free
 
@@ -90,11 +90,11 @@ public final class Lock {
    */
   public boolean tryAcquire() {
     Object me = Holders.current();
-    lock.lock();
     try {
+      lock.lock();
       return takeLocked(me);
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
   }
 
@@ -121,14 +121,14 @@ public final class Lock {
   void acquireUncancellably() {
     Object me = Holders.current();
     WaitQueue.Node<Object> node;
-    lock.lock();
     try {
+      lock.lock();
       if (takeLocked(me)) {
         return;
       }
       node = waiters.enqueue(me, false, this, "re-acquire");
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
     boolean granted = waiters.await(node);
     assert granted : "an uncancellable wait ends only by a grant";
@@ -142,13 +142,13 @@ public final class Lock {
    */
   public void release() {
     Object me = Holders.current();
-    lock.lock();
     try {
+      lock.lock();
       requireOwnerLocked(me, "release the lock");
       WaitQueue.Node<Object> next = waiters.grantNext();
       owner = next == null ? null : next.key();
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
   }
 
@@ -179,11 +179,11 @@ public final class Lock {
    */
   void requireHeldByCaller(String action) {
     Object me = Holders.current();
-    lock.lock();
     try {
+      lock.lock();
       requireOwnerLocked(me, action);
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
   }
 
@@ -236,22 +236,22 @@ public final class Lock {
 
   /** Returns whether some task holds the lock. */
   public boolean isLocked() {
-    lock.lock();
     try {
+      lock.lock();
       return owner != null;
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
   }
 
   /** Returns a snapshot of this lock's state. */
   public Statistics statistics() {
-    lock.lock();
     try {
+      lock.lock();
       return new Statistics(
           owner != null, owner instanceof TaskInfo task ? task : null, waiters.size());
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
   }
 

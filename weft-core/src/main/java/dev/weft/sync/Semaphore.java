@@ -1,12 +1,12 @@
 package dev.weft.sync;
 
+import dev.weft.internal.guard.CriticalLock;
 import dev.weft.ThrowingRunnable;
 import dev.weft.ThrowingSupplier;
 import dev.weft.internal.core.Rethrow;
 import dev.weft.internal.sync.WaitQueue;
 import java.util.Objects;
 import java.util.OptionalInt;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A counter of permits: {@link #acquire()} takes one, waiting while there are none, and {@link
@@ -52,7 +52,7 @@ public final class Semaphore {
    * task holding a permit, which it releases as usual (withPermit does so on the way out).
    */
 
-  private final ReentrantLock lock = new ReentrantLock();
+  private final CriticalLock lock = new CriticalLock();
   private final WaitQueue<Void> waiters = WaitQueue.create(lock); // guarded by lock
   private final int maxValue; // Integer.MAX_VALUE when unbounded
   private final boolean bounded;
@@ -117,11 +117,11 @@ public final class Semaphore {
    *     imply that)
    */
   public boolean tryAcquire() {
-    lock.lock();
     try {
+      lock.lock();
       return takeLocked();
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
   }
 
@@ -143,8 +143,8 @@ public final class Semaphore {
    *     #bounded bounded} semaphore, or at {@link Integer#MAX_VALUE}; the value is unchanged
    */
   public void release() {
-    lock.lock();
     try {
+      lock.lock();
       if (waiters.grantNext() != null) {
         return; // handed to a waiter: the value does not change, so it never counts against max
       }
@@ -155,7 +155,7 @@ public final class Semaphore {
       }
       value++;
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
   }
 
@@ -198,11 +198,11 @@ public final class Semaphore {
 
   /** Returns the number of permits available now. */
   public int value() {
-    lock.lock();
     try {
+      lock.lock();
       return value;
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
   }
 
@@ -213,11 +213,11 @@ public final class Semaphore {
 
   /** Returns a snapshot of this semaphore's state. */
   public Statistics statistics() {
-    lock.lock();
     try {
+      lock.lock();
       return new Statistics(value, waiters.size());
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
   }
 

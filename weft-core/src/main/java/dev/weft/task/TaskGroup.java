@@ -8,6 +8,7 @@ import dev.weft.internal.core.Checkpoints;
 import dev.weft.internal.core.Group;
 import dev.weft.internal.core.Scope;
 import dev.weft.internal.core.Rethrow;
+import dev.weft.internal.guard.StackHeadroom;
 import dev.weft.internal.core.Task;
 import java.util.Objects;
 
@@ -72,6 +73,7 @@ public final class TaskGroup {
   public static void run(Body body) {
     Objects.requireNonNull(body, "body");
     Task host = Task.require("TaskGroup.run");
+    StackHeadroom.ensureGenerously(); // an overflow strikes here, never between entry and the join
     CancelScope scope = CancelScope.create();
     Scope node = ApiAccess.nodeOf(scope);
     node.setRole("task group");
@@ -125,6 +127,7 @@ public final class TaskGroup {
   public void startSoon(String name, ThrowingRunnable<?> task) {
     Objects.requireNonNull(task, "task");
     Task caller = Task.require("TaskGroup.startSoon");
+    StackHeadroom.ensureGenerously(); // never half-way through starting a task
     group.spawn(caller, name, self -> task.run(), null);
   }
 
@@ -151,6 +154,7 @@ public final class TaskGroup {
   public <T, X extends Exception> T start(String name, StartableTask<T, X> task) throws X {
     Objects.requireNonNull(task, "task");
     Task caller = Task.require("TaskGroup.start");
+    StackHeadroom.ensureGenerously();
     Checkpoints.checkpoint();
     TaskStatus<T> status = new TaskStatus<>(group);
     Group.Starter starter = Group.Starter.forCurrentTask(group);

@@ -1,6 +1,8 @@
 package dev.weft.deterministic;
 
 import dev.weft.internal.backend.TimerQueue;
+import dev.weft.internal.guard.CriticalLock;
+import dev.weft.internal.guard.StackHeadroom;
 import dev.weft.spi.Clock;
 import dev.weft.spi.Scheduler;
 import java.time.Duration;
@@ -10,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -78,7 +79,7 @@ final class DeterministicScheduler implements Scheduler {
   private final DeterministicBackend backend;
   private final Random random;
   private final long stallNanos;
-  private final ReentrantLock lock = new ReentrantLock();
+  private final CriticalLock lock = new CriticalLock();
   private final TimerQueue timers = new TimerQueue();
   private final Clock clock = new VirtualClock();
   private final List<Slot> runnable = new ArrayList<>();
@@ -108,9 +109,13 @@ final class DeterministicScheduler implements Scheduler {
 
   @Override
   public Thread launch(String name, Runnable body) {
+    // Every scheduling step first checks that the stack it may need is there (a dispatch builds
+    // its trace line and wakes a virtual thread): a task whose stack is nearly full overflows
+    // before the schedule changes, never half-way through handing over the turn (H3).
+    StackHeadroom.ensureGenerously();
     Thread thread;
-    lock.lock();
     try {
+      lock.lock();
       int number = slots.size() + 1;
       Slot slot = new Slot(number, name != null ? name : "task-" + number);
       thread = Thread.ofVirtual().name(slot.name).unstarted(() -> runTask(slot, body));
@@ -120,16 +125,16 @@ final class DeterministicScheduler implements Scheduler {
       live++;
       runnable.add(slot);
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
     thread.start();
-    lock.lock();
     try {
+      lock.lock();
       if (current == null && failure == null) {
         dispatchLocked(); // launched from outside a turn: the root task
       }
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
     return thread;
   }
@@ -144,8 +149,8 @@ final class DeterministicScheduler implements Scheduler {
   }
 
   private void finish(Slot slot) {
-    lock.lock();
     try {
+      lock.lock();
       slot.state = State.DONE;
       slot.turn = false;
       live--;
@@ -155,7 +160,7 @@ final class DeterministicScheduler implements Scheduler {
         dispatchLocked();
       }
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
   }
 
@@ -163,9 +168,10 @@ final class DeterministicScheduler implements Scheduler {
 
   @Override
   public void park(Object blocker) {
+    StackHeadroom.ensureGenerously();
     Slot slot = mine();
-    lock.lock();
     try {
+      lock.lock();
       throwIfFailedLocked();
       if (slot.permit) {
         slot.permit = false;
@@ -175,21 +181,22 @@ final class DeterministicScheduler implements Scheduler {
       slot.blocker = blocker;
       releaseTurnLocked(slot);
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
     awaitTurn(slot);
-    lock.lock();
     try {
+      lock.lock();
       throwIfFailedLocked();
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
   }
 
   @Override
   public void unpark(Thread thread) {
-    lock.lock();
+    StackHeadroom.ensureGenerously();
     try {
+      lock.lock();
       Slot slot = byThread.get(thread);
       if (slot == null) {
         return; // ended
@@ -205,34 +212,35 @@ final class DeterministicScheduler implements Scheduler {
         slot.permit = true;
       }
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
   }
 
   @Override
   public void yieldTurn() {
+    StackHeadroom.ensureGenerously();
     Slot slot = mine();
-    lock.lock();
     try {
+      lock.lock();
       throwIfFailedLocked();
       slot.state = State.RUNNABLE;
       runnable.add(slot);
       releaseTurnLocked(slot);
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
     awaitTurn(slot);
-    lock.lock();
     try {
+      lock.lock();
       throwIfFailedLocked();
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
   }
 
   private Slot mine() {
-    lock.lock();
     try {
+      lock.lock();
       Slot slot = byThread.get(Thread.currentThread());
       if (slot == null) {
         throw new IllegalStateException(
@@ -240,7 +248,7 @@ final class DeterministicScheduler implements Scheduler {
       }
       return slot;
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
   }
 
@@ -259,24 +267,37 @@ final class DeterministicScheduler implements Scheduler {
    */
   private void awaitTurn(Slot slot) {
     boolean interrupted = false;
+    VirtualMachineError error = null;
     while (true) {
-      Object blocker;
-      lock.lock();
       try {
-        if (slot.turn || failure != null) {
-          break;
+        Object blocker;
+        try {
+          lock.lock();
+          if (slot.turn || failure != null) {
+            break;
+          }
+          blocker = slot.blocker != null ? slot.blocker : this; // thread dumps show the wait
+        } finally {
+          lock.unlockIfHeld();
         }
-        blocker = slot.blocker != null ? slot.blocker : this; // thread dumps show the wait
-      } finally {
-        lock.unlock();
-      }
-      LockSupport.park(blocker);
-      if (Thread.interrupted()) {
-        interrupted = true;
+        LockSupport.park(blocker);
+        if (Thread.interrupted()) {
+          interrupted = true;
+        }
+      } catch (VirtualMachineError e) {
+        // A task whose stack is nearly full can overflow while the JDK resumes it from the park.
+        // It must not run on without the turn (two tasks would run at once): wait on for the
+        // turn, then throw the error.
+        if (error == null) {
+          error = e;
+        }
       }
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
+    }
+    if (error != null) {
+      throw error;
     }
   }
 
@@ -375,8 +396,8 @@ final class DeterministicScheduler implements Scheduler {
     long every = Math.max(1_000_000, stallNanos / 4);
     while (!closed) {
       LockSupport.parkNanos(this, every);
-      lock.lock();
       try {
+        lock.lock();
         Slot s = current;
         if (!closed && failure == null && s != null
             && System.nanoTime() - s.turnStartedNanos > stallNanos) {
@@ -385,7 +406,7 @@ final class DeterministicScheduler implements Scheduler {
           s.thread.interrupt();
         }
       } finally {
-        lock.unlock();
+        lock.unlockIfHeld();
       }
     }
   }
@@ -399,11 +420,11 @@ final class DeterministicScheduler implements Scheduler {
 
   @Override
   public void describeTasksWith(Supplier<String> describer) {
-    lock.lock();
     try {
+      lock.lock();
       this.describer = describer;
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
   }
 
@@ -412,12 +433,12 @@ final class DeterministicScheduler implements Scheduler {
     closed = true;
     LockSupport.unpark(watchdog);
     RuntimeException f;
-    lock.lock();
     try {
+      lock.lock();
       f = failure;
       backend.recordTrace(trace.lines());
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
     if (f != null) {
       throw f;
@@ -428,11 +449,11 @@ final class DeterministicScheduler implements Scheduler {
   private final class VirtualClock implements Clock {
     @Override
     public long nanoTime() {
-      lock.lock();
       try {
+        lock.lock();
         return now;
       } finally {
-        lock.unlock();
+        lock.unlockIfHeld();
       }
     }
 

@@ -1,8 +1,8 @@
 package dev.weft.internal.backend;
 
+import dev.weft.internal.guard.CriticalLock;
 import dev.weft.spi.Clock;
 import java.util.Arrays;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -45,7 +45,7 @@ public final class TimerQueue {
     }
   }
 
-  private final ReentrantLock lock = new ReentrantLock();
+  private final CriticalLock lock = new CriticalLock();
   private Entry[] heap = new Entry[16];
   private int size;
   private long sequence;
@@ -58,8 +58,8 @@ public final class TimerQueue {
    *     timer thread would wake by itself, so that the owner can wake it (or start it)
    */
   public Entry add(long deadline, Runnable action, Consumer<Entry> onNewEarliest) {
-    lock.lock();
     try {
+      lock.lock();
       Entry entry = new Entry(deadline, sequence++, action);
       if (size == heap.length) {
         heap = Arrays.copyOf(heap, size * 2);
@@ -73,28 +73,32 @@ public final class TimerQueue {
       }
       return entry;
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
   }
 
   void remove(Entry entry) {
-    lock.lock();
     try {
-      int i = entry.index;
-      if (i < 0) {
-        return;
-      }
-      entry.index = -1;
-      Entry last = heap[--size];
-      heap[size] = null;
-      if (i < size) {
-        heap[i] = last;
-        last.index = i;
-        siftDown(i);
-        siftUp(last.index);
-      }
+      lock.lock();
+      removeLocked(entry);
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
+    }
+  }
+
+  private void removeLocked(Entry entry) {
+    int i = entry.index;
+    if (i < 0) {
+      return;
+    }
+    entry.index = -1;
+    Entry last = heap[--size];
+    heap[size] = null;
+    if (i < size) {
+      heap[i] = last;
+      last.index = i;
+      siftDown(i);
+      siftUp(last.index);
     }
   }
 
@@ -103,27 +107,27 @@ public final class TimerQueue {
    * the owner's timer thread as awake.
    */
   public Runnable pollDue(long now) {
-    lock.lock();
     try {
+      lock.lock();
       wakeupAt = Long.MIN_VALUE;
       if (size == 0 || heap[0].deadline > now) {
         return null;
       }
       Entry first = heap[0];
-      remove(first);
+      removeLocked(first);
       return first.action;
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
   }
 
   /** Returns the earliest deadline, or {@link Long#MAX_VALUE} when no timer is pending. */
   public long nextDeadline() {
-    lock.lock();
     try {
+      lock.lock();
       return size == 0 ? Long.MAX_VALUE : heap[0].deadline;
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
   }
 
@@ -132,22 +136,22 @@ public final class TimerQueue {
    * timer thread will sleep until then.
    */
   public long armWakeup() {
-    lock.lock();
     try {
+      lock.lock();
       wakeupAt = size == 0 ? Long.MAX_VALUE : heap[0].deadline;
       return wakeupAt;
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
   }
 
   /** Returns the number of pending timers. */
   public int size() {
-    lock.lock();
     try {
+      lock.lock();
       return size;
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
   }
 

@@ -92,8 +92,8 @@ public final class Group {
           "this task group belongs to another Weft run than " + caller);
     }
     Task child;
-    runner.lock.lock();
     try {
+      runner.lock.lock();
       if (closed) {
         throw new IllegalStateException(
             "this task group has finished; it cannot start "
@@ -104,7 +104,7 @@ public final class Group {
       live++;
       runner.addLiveLocked(child);
     } finally {
-      runner.lock.unlock();
+      runner.lock.unlockIfHeld();
     }
     try {
       runner.scheduler.launch(child.givenName(), () -> runChild(child, body));
@@ -129,8 +129,8 @@ public final class Group {
   /** The child's bookkeeping at its end; nothing thrown here may skip {@code live--}. */
   private void end(Task child, Throwable outcome) {
     String text = textOf(outcome); // user code: before the lock
-    runner.lock.lock();
     try {
+      runner.lock.lock();
       Throwable ended;
       try {
         ended = child.endLocked(outcome);
@@ -147,7 +147,7 @@ public final class Group {
         }
       }
     } finally {
-      runner.lock.unlock();
+      runner.lock.unlockIfHeld();
     }
   }
 
@@ -181,8 +181,8 @@ public final class Group {
    * @throws IllegalStateException if the child already called it
    */
   public void started(Task child, Object value) {
-    runner.lock.lock();
     try {
+      runner.lock.lock();
       Starter starter = child.starter;
       if (starter.started) {
         throw new IllegalStateException(
@@ -192,7 +192,7 @@ public final class Group {
       child.root.reparentLocked(scope);
       starter.waiter.complete(value);
     } finally {
-      runner.lock.unlock();
+      runner.lock.unlockIfHeld();
     }
   }
 
@@ -206,8 +206,8 @@ public final class Group {
   public Ending finish(Throwable bodyOutcome) {
     Throwable cancellation = null;
     String text = textOf(bodyOutcome); // user code: before the lock
-    runner.lock.lock();
     try {
+      runner.lock.lock();
       Throwable outcome = Scope.adoptInterruptLocked(host, bodyOutcome);
       if (outcome != null) {
         if (isCancellationFromAbove(outcome)) {
@@ -217,12 +217,12 @@ public final class Group {
         }
       }
     } finally {
-      runner.lock.unlock();
+      runner.lock.unlockIfHeld();
     }
     while (true) {
       Waiter<Void> w;
-      runner.lock.lock();
       try {
+        runner.lock.lock();
         if (live == 0) {
           closed = true;
           return new Ending(List.copyOf(failures), childCancelled, cancellation);
@@ -230,7 +230,7 @@ public final class Group {
         w = Waiter.forCurrentThread(false, this, "join");
         joiner = w;
       } finally {
-        runner.lock.unlock();
+        runner.lock.unlockIfHeld();
       }
       w.await();
     }

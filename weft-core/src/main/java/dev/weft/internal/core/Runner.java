@@ -1,5 +1,6 @@
 package dev.weft.internal.core;
 
+import dev.weft.internal.guard.CriticalLock;
 import dev.weft.ThrowingSupplier;
 import dev.weft.spi.Backend;
 import dev.weft.spi.Clock;
@@ -8,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One run of Weft: the root task, every task below it, their scope tree, and the backend's
@@ -21,14 +21,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * respect to every change of the tree; it is held only for short, non-blocking sections (no park,
  * no user code), and the hot paths (a checkpoint that finds nothing, a handoff between tasks) do
  * not take it. Other locks (a stream's, the clock's) may be taken while holding it; it is never
- * taken while holding them, except by a timer action that holds no other lock.
+ * taken while holding them, except by a timer action that holds no other lock. Like every Weft
+ * lock it is a {@link CriticalLock}: sections never nest, and a hold that a stack overflow left
+ * behind is dropped by the thread's next section or park (semantics H3).
  */
 public final class Runner {
 
   final Scheduler scheduler;
   final Clock clock;
   final String backendName;
-  final ReentrantLock lock = new ReentrantLock();
+  final CriticalLock lock = new CriticalLock();
 
   private long taskIds; // guarded by lock
   private Task liveHead; // guarded by lock
@@ -70,14 +72,14 @@ public final class Runner {
   }
 
   Task newRootTask() {
-    lock.lock();
     try {
+      lock.lock();
       Task root = new Task(this, "main", null, null, null);
       root.root.enterLocked(root, null);
       addLiveLocked(root);
       return root;
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
   }
 
@@ -92,11 +94,11 @@ public final class Runner {
       failure = t;
     }
     try {
-      lock.lock();
       try {
+        lock.lock();
         failure = root.endLocked(failure);
       } finally {
-        lock.unlock();
+        lock.unlockIfHeld();
       }
       root.detachFromThread();
     } catch (Throwable t) {
@@ -178,15 +180,15 @@ public final class Runner {
 
   /** Returns the run's live tasks, oldest first. */
   public List<Task> liveTasks() {
-    lock.lock();
     try {
+      lock.lock();
       List<Task> tasks = new ArrayList<>(liveCount);
       for (Task t = liveHead; t != null; t = t.nextLive) {
         tasks.add(t);
       }
       return tasks.reversed();
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
   }
 
@@ -195,8 +197,8 @@ public final class Runner {
    * innermost outward (cancelled? shielded? deadline?). For deadlock reports.
    */
   public String describeTasks() {
-    lock.lock();
     try {
+      lock.lock();
       StringBuilder sb = new StringBuilder();
       for (Task t = liveHead; t != null; t = t.nextLive) {
         if (t.parent == null || !isLive(t.parent)) {
@@ -205,7 +207,7 @@ public final class Runner {
       }
       return sb.toString();
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
   }
 

@@ -109,11 +109,11 @@ public final class Scope {
   /** Enters this scope as the new innermost scope of {@code task}, the current task. */
   public void enter(Task task) {
     Runner r = task.runner;
-    r.lock.lock();
     try {
+      r.lock.lock();
       enterLocked(task, task.innermost);
     } finally {
-      r.lock.unlock();
+      r.lock.unlockIfHeld();
     }
   }
 
@@ -133,14 +133,16 @@ public final class Scope {
           System.identityHashCode(api)) + " was already entered; a cancel scope can be entered"
           + " only once");
     }
-    state = ACTIVE;
+    // In an order that leaves a state that exitLocked can undo, should an error (a stack overflow)
+    // stop it at any point: nothing links or arms before the scope is the task's innermost.
     owner = task;
     parent = parentScope;
+    state = ACTIVE;
+    task.innermost = this;
     linkLocked();
     if (relativeTimeoutNanos >= 0 && !deadlineSet) {
       deadline = saturatedAdd(r.clock.nanoTime(), relativeTimeoutNanos);
     }
-    task.innermost = this;
     effective = computeEffective();
     armDeadlineLocked();
     if (effective) {
@@ -160,16 +162,25 @@ public final class Scope {
    */
   public Throwable exit(Task task, Throwable outcome) {
     Runner r = task.runner;
-    r.lock.lock();
     try {
+      r.lock.lock();
       return exitLocked(task, adoptInterruptLocked(task, outcome));
     } finally {
-      r.lock.unlock();
+      r.lock.unlockIfHeld();
     }
   }
 
   Throwable exitLocked(Task task, Throwable outcome) {
-    assert runner.lock.isHeldByCurrentThread() && task.innermost == this && state == ACTIVE;
+    assert runner.lock.isHeldByCurrentThread();
+    if (state != ACTIVE || owner != task) {
+      return outcome; // an error stopped the entry before it began: nothing to undo
+    }
+    // Scopes inside this one that an error (a stack overflow between their entry and the code that
+    // leaves them) left entered: leave them first, innermost first.
+    while (task.innermost != this && task.innermost.owner == task
+        && task.innermost.isWithin(this)) {
+      task.innermost.exitLocked(task, null);
+    }
     Throwable result = outcome;
     if (outcome instanceof CancelledException ce && isOwn(ce)) {
       if (outerCancellationVisible()) {
@@ -288,13 +299,13 @@ public final class Scope {
   private void whileActive(Runnable change) {
     Runner r = runner;
     if (r != null) {
-      r.lock.lock();
       try {
+        r.lock.lock();
         if (state == ACTIVE) {
           change.run();
         }
       } finally {
-        r.lock.unlock();
+        r.lock.unlockIfHeld();
       }
     }
   }
@@ -322,8 +333,8 @@ public final class Scope {
   /** Runs on the clock's timer thread. A timer left over from an earlier deadline does nothing. */
   private void deadlineReached() {
     Runner r = runner;
-    r.lock.lock();
     try {
+      r.lock.lock();
       if (state == ACTIVE && deadline <= r.clock.nanoTime()) {
         // This may be a timer of an earlier deadline; cancel whichever timer is current, so that
         // none stays queued after the scope is gone.
@@ -331,7 +342,7 @@ public final class Scope {
         cancelLocked("the deadline passed", true);
       }
     } finally {
-      r.lock.unlock();
+      r.lock.unlockIfHeld();
     }
   }
 
@@ -435,7 +446,7 @@ public final class Scope {
   }
 
   private void unlinkLocked() {
-    if (parent != null) {
+    if (parent != null && (prev != null || parent.firstChild == this)) { // linked at all?
       if (prev != null) {
         prev.next = next;
       } else {
@@ -498,11 +509,11 @@ public final class Scope {
     if (r == null) {
       return "new";
     }
-    r.lock.lock();
     try {
+      r.lock.lock();
       return state == ACTIVE ? "active in task '" + owner.name() + "'" : "exited";
     } finally {
-      r.lock.unlock();
+      r.lock.unlockIfHeld();
     }
   }
 }

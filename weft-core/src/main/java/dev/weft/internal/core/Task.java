@@ -1,6 +1,7 @@
 package dev.weft.internal.core;
 
 import dev.weft.cancel.CancelledException;
+import dev.weft.internal.guard.StackHeadroom;
 
 /**
  * The runtime state of one Weft task: its place in the scope tree, what it is parked on, and the
@@ -92,13 +93,13 @@ public final class Task {
     // it was cancelled before it ran. The lock is taken only in that case.
     thread = Thread.currentThread();
     if (innermost.effective) {
-      runner.lock.lock();
       try {
+        runner.lock.lock();
         if (innermost.effective) { // a shield may have been raised since the first look
           interruptLocked();
         }
       } finally {
-        runner.lock.unlock();
+        runner.lock.unlockIfHeld();
       }
     }
   }
@@ -142,6 +143,7 @@ public final class Task {
     long now = runner.clock.nanoTime();
     if (now - sliceStartNanos >= TIME_SLICE_NANOS) {
       sliceStartNanos = now;
+      StackHeadroom.ensure(); // never overflow inside the JDK's own yield
       runner.scheduler.yieldProcessor();
     }
   }
@@ -153,11 +155,11 @@ public final class Task {
     if (Thread.currentThread() == thread) {
       return innermost.effective;
     }
-    runner.lock.lock();
     try {
+      runner.lock.lock();
       return innermost != null && innermost.effective;
     } finally {
-      runner.lock.unlock();
+      runner.lock.unlockIfHeld();
     }
   }
 
@@ -173,11 +175,11 @@ public final class Task {
 
   /** Returns a new exception for this task's pending cancellation, or {@code null}. */
   public CancelledException pendingCancellation() {
-    runner.lock.lock();
     try {
+      runner.lock.lock();
       return cancellationLocked();
     } finally {
-      runner.lock.unlock();
+      runner.lock.unlockIfHeld();
     }
   }
 
@@ -239,24 +241,24 @@ public final class Task {
    * park again: unless Weft had sent one, the interrupt is someone else's (B4).
    */
   void interruptAbsorbed() {
-    runner.lock.lock();
     try {
+      runner.lock.lock();
       if (!interruptPending) {
         absorbedForeignInterrupt = true;
       }
     } finally {
-      runner.lock.unlock();
+      runner.lock.unlockIfHeld();
     }
   }
 
   /** Called by that park once it has set the interrupt status again; the status now tells. */
   void absorbedInterruptRestored() {
     if (absorbedForeignInterrupt) { // only this thread writes it
-      runner.lock.lock();
       try {
+        runner.lock.lock();
         absorbedForeignInterrupt = false;
       } finally {
-        runner.lock.unlock();
+        runner.lock.unlockIfHeld();
       }
     }
   }
@@ -264,11 +266,11 @@ public final class Task {
   /** After a park: clears an interrupt left by a cancellation that a shield has since hidden. */
   void afterPark() {
     if (interruptPending && !innermost.effective) {
-      runner.lock.lock();
       try {
+        runner.lock.lock();
         dropStaleInterruptLocked();
       } finally {
-        runner.lock.unlock();
+        runner.lock.unlockIfHeld();
       }
     }
   }
@@ -279,8 +281,8 @@ public final class Task {
    * to rebuild that bug and show that Weft's tools find it.
    */
   public boolean cancelledIgnoringShields() {
-    runner.lock.lock();
     try {
+      runner.lock.lock();
       for (Scope s = innermost; s != null; s = s.parent) {
         if (s.cancelCalled()) {
           return true;
@@ -288,16 +290,16 @@ public final class Task {
       }
       return false;
     } finally {
-      runner.lock.unlock();
+      runner.lock.unlockIfHeld();
     }
   }
 
   public long effectiveDeadline() {
-    runner.lock.lock();
     try {
+      runner.lock.lock();
       return innermost.effectiveDeadlineLocked();
     } finally {
-      runner.lock.unlock();
+      runner.lock.unlockIfHeld();
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.weft.internal.core;
 
 import dev.weft.internal.backend.LockSupportParker;
+import dev.weft.internal.guard.StackHeadroom;
 import dev.weft.spi.Parker;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -131,20 +132,35 @@ public final class Waiter<V> {
    */
   public boolean await() {
     Task t = task;
+    if (t != null) {
+      t.runner.lock.dropLeakedHolds(); // a stack overflow may have left it held: never park so
+    }
     for (int spins = parker.spinsBeforePark(); spins > 0 && state == WAITING; spins--) {
       Thread.onSpinWait();
     }
     boolean interrupted = false;
     try {
       while (state == WAITING) {
-        parker.park(this);
-        if (Thread.interrupted()) {
-          if (!interrupted && t != null) {
-            t.interruptAbsorbed(); // so that a canceller does not take it for Weft's own
+        try {
+          StackHeadroom.ensure(); // never overflow inside the JDK's own parking code
+          parker.park(this);
+          if (Thread.interrupted()) {
+            if (!interrupted && t != null) {
+              t.interruptAbsorbed(); // so that a canceller does not take it for Weft's own
+            }
+            interrupted = true;
+            if (t == null) {
+              abortForCancellation();
+            }
           }
-          interrupted = true;
-          if (t == null) {
-            abortForCancellation();
+        } catch (VirtualMachineError e) {
+          // A stack overflow (or out of memory) in the JDK's parking code, or while it resumes
+          // the thread, must not leave a waiter that a completer could still grant. Still
+          // waiting and cancellable: take it back (the operation then had no effect) and throw.
+          // Otherwise the outcome is not the error's: a completed wait returns its grant, which
+          // must not be lost, and an uncancellable one waits on (H3).
+          if (cancellable && STATE.compareAndSet(this, WAITING, ABORTED)) {
+            throw e;
           }
         }
       }

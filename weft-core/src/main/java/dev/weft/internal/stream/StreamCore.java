@@ -1,5 +1,6 @@
 package dev.weft.internal.stream;
 
+import dev.weft.internal.guard.CriticalLock;
 import dev.weft.internal.core.Checkpoints;
 import dev.weft.internal.core.Waiter;
 import dev.weft.stream.BrokenResourceException;
@@ -68,11 +69,11 @@ public final class StreamCore<T> {
     }
 
     public boolean isClosed(StreamCore<?> core) {
-      core.lock.lock();
       try {
+        core.lock.lock();
         return closed;
       } finally {
-        core.lock.unlock();
+        core.lock.unlockIfHeld();
       }
     }
   }
@@ -81,8 +82,7 @@ public final class StreamCore<T> {
 
   private record ReceiveNode(Waiter<Object> waiter, Handle handle) {}
 
-  private final java.util.concurrent.locks.ReentrantLock lock =
-      new java.util.concurrent.locks.ReentrantLock();
+  private final CriticalLock lock = new CriticalLock();
   private final int maxBuffer;
   private final Consumer<Object> onUndelivered;
   private final ArrayDeque<Object> buffer = new ArrayDeque<>();
@@ -99,29 +99,33 @@ public final class StreamCore<T> {
 
   /** Opens a new handle of one side. */
   public Handle open(boolean sending) {
-    lock.lock();
     try {
-      if (sending) {
-        openSenders++;
-      } else {
-        openReceivers++;
-      }
-      return new Handle(sending);
+      lock.lock();
+      return openLocked(sending);
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
+  }
+
+  private Handle openLocked(boolean sending) {
+    if (sending) {
+      openSenders++;
+    } else {
+      openReceivers++;
+    }
+    return new Handle(sending);
   }
 
   /** Opens a new handle on the same side as {@code of}, which must be open. */
   public Handle cloneHandle(Handle of) {
-    lock.lock();
     try {
+      lock.lock();
       if (of.closed) {
         throw new ClosedResourceException("cannot clone a closed " + side(of));
       }
-      return open(of.sending);
+      return openLocked(of.sending);
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
   }
 
@@ -132,8 +136,8 @@ public final class StreamCore<T> {
     Checkpoints.checkpoint();
     while (true) {
       SendNode node = null;
-      lock.lock();
       try {
+        lock.lock();
         // The linearization point: cancelled now, the send takes no effect (see cancelledNow).
         if (!Checkpoints.cancelledNow()) {
           if (offerLocked(handle, item)) {
@@ -143,7 +147,7 @@ public final class StreamCore<T> {
           senders.add(node);
         }
       } finally {
-        lock.unlock();
+        lock.unlockIfHeld();
       }
       if (node == null) {
         Checkpoints.afterAbort(); // throws, unless a shield raised since hides the cancellation
@@ -163,11 +167,11 @@ public final class StreamCore<T> {
 
   public boolean trySend(Handle handle, T item) {
     requireItem(item, "trySend");
-    lock.lock();
     try {
+      lock.lock();
       return offerLocked(handle, item);
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
   }
 
@@ -199,11 +203,11 @@ public final class StreamCore<T> {
   }
 
   private void removeSender(SendNode node) {
-    lock.lock();
     try {
+      lock.lock();
       senders.remove(node);
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
   }
 
@@ -214,8 +218,8 @@ public final class StreamCore<T> {
     Checkpoints.checkpoint();
     while (true) {
       ReceiveNode node = null;
-      lock.lock();
       try {
+        lock.lock();
         // The linearization point: cancelled now, the receive takes nothing (see cancelledNow).
         if (!Checkpoints.cancelledNow()) {
           Object item = pollLocked(handle);
@@ -229,7 +233,7 @@ public final class StreamCore<T> {
           receivers.add(node);
         }
       } finally {
-        lock.unlock();
+        lock.unlockIfHeld();
       }
       if (node == null) {
         Checkpoints.afterAbort();
@@ -253,15 +257,15 @@ public final class StreamCore<T> {
   /** Returns the next item, or {@code null} when none is available now. */
   @SuppressWarnings("unchecked")
   public T tryReceive(Handle handle) {
-    lock.lock();
     try {
+      lock.lock();
       Object item = pollLocked(handle);
       if (item == null && openSenders == 0) {
         throw endOfStream();
       }
       return (T) item;
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
   }
 
@@ -292,11 +296,11 @@ public final class StreamCore<T> {
   }
 
   private void removeReceiver(ReceiveNode node) {
-    lock.lock();
     try {
+      lock.lock();
       receivers.remove(node);
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
   }
 
@@ -310,8 +314,8 @@ public final class StreamCore<T> {
    */
   public void close(Handle handle) {
     List<Object> undelivered = null;
-    lock.lock();
     try {
+      lock.lock();
       if (handle.closed) {
         return;
       }
@@ -351,7 +355,7 @@ public final class StreamCore<T> {
         }
       }
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
     if (undelivered != null) {
       handUndelivered(undelivered);
@@ -404,12 +408,12 @@ public final class StreamCore<T> {
   // ---- statistics and errors ------------------------------------------------------------------
 
   public StreamStatistics statistics() {
-    lock.lock();
     try {
+      lock.lock();
       return new StreamStatistics(
           buffer.size(), maxBuffer, openSenders, openReceivers, senders.size(), receivers.size());
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.weft.internal.sync;
 
+import dev.weft.internal.guard.CriticalLock;
 import dev.weft.internal.core.Checkpoints;
 import dev.weft.internal.core.Waiter;
 import java.util.ArrayDeque;
@@ -7,7 +8,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -47,22 +47,22 @@ public final class WaitQueue<K> {
   /** One waiting task: its waiter, and the key it waits as ({@code null} when keys are unused). */
   public record Node<K>(Waiter<Void> waiter, K key) {}
 
-  private final ReentrantLock lock;
+  private final CriticalLock lock;
   private final ArrayDeque<Node<K>> nodes = new ArrayDeque<>(); // guarded by lock
   private final Map<K, Node<K>> byKey; // guarded by lock; null unless indexed
 
-  private WaitQueue(ReentrantLock lock, boolean indexed) {
+  private WaitQueue(CriticalLock lock, boolean indexed) {
     this.lock = lock;
     this.byKey = indexed ? new HashMap<>() : null;
   }
 
   /** Returns an empty queue guarded by {@code lock}. */
-  public static <K> WaitQueue<K> create(ReentrantLock lock) {
+  public static <K> WaitQueue<K> create(CriticalLock lock) {
     return new WaitQueue<>(lock, false);
   }
 
   /** Returns an empty queue guarded by {@code lock} that can tell whether a key is queued. */
-  public static <K> WaitQueue<K> indexedByKey(ReentrantLock lock) {
+  public static <K> WaitQueue<K> indexedByKey(CriticalLock lock) {
     return new WaitQueue<>(lock, true);
   }
 
@@ -92,8 +92,8 @@ public final class WaitQueue<K> {
     Checkpoints.checkpoint();
     while (true) {
       Node<K> node = null;
-      lock.lock();
       try {
+        lock.lock();
         // The linearization point: cancelled now, the acquire takes nothing (see cancelledNow).
         if (!Checkpoints.cancelledNow()) {
           if (tryTakeLocked.getAsBoolean()) {
@@ -102,7 +102,7 @@ public final class WaitQueue<K> {
           node = enqueue(key, true, resource, operation);
         }
       } finally {
-        lock.unlock();
+        lock.unlockIfHeld();
       }
       if (node != null && await(node)) {
         return;
@@ -123,13 +123,13 @@ public final class WaitQueue<K> {
     if (node.waiter().await()) {
       return true;
     }
-    lock.lock();
     try {
+      lock.lock();
       if (nodes.remove(node)) {
         unindex(node);
       }
     } finally {
-      lock.unlock();
+      lock.unlockIfHeld();
     }
     return false;
   }
