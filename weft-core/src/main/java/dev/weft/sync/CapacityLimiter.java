@@ -6,9 +6,12 @@ import dev.weft.ThrowingSupplier;
 import dev.weft.internal.core.Rethrow;
 import dev.weft.internal.sync.Holders;
 import dev.weft.internal.sync.WaitQueue;
+import dev.weft.internal.core.Checkpoints;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A pool of tokens that limits how many borrowers do something at once; each borrower holds at
@@ -53,10 +56,18 @@ import java.util.Objects;
 public final class CapacityLimiter {
 
   /*
-   * Implementation notes. `lock` guards every field. `borrowers` holds one entry per borrowed
-   * token; `waiters` queues (borrower, waiter) nodes and is indexed by borrower, so that a borrower
-   * waits at most once. Invariants, restored before the lock is released:
-   *   (1) each borrower appears at most once in borrowers ∪ waiters;
+   * Implementation notes. A borrower is a user object: its equals, hashCode and toString are user
+   * code, which never runs under `lock` (semantics H4). So a borrower is first *claimed* in
+   * `claims`, a ConcurrentHashMap that calls them without any Weft lock held: a claim is the one
+   * Claim object that stands for that borrower while it waits or holds, and everything under
+   * `lock` compares Claims by identity. A claim whose state is GONE (released, cancelled, refused)
+   * may still be in the map for a moment; a new claim replaces it by CAS.
+   *
+   * `lock` guards every field but `claims`, and every Claim's state change. `borrowers` holds one
+   * Claim per borrowed token; `waiters` queues (Claim, waiter) nodes. Invariants, restored before
+   * the lock is released:
+   *   (1) each claim appears at most once in borrowers ∪ waiters, and a borrower has at most one
+   *       claim that is not GONE (the map's putIfAbsent/replace decide);
    *   (2) a grant never makes borrowers.size() exceed totalTokens;
    *   (3) borrowers.size() < totalTokens ⇒ waiters is empty.
    * (3) holds because every change that frees capacity (release, setTotalTokens) runs admitLocked,
@@ -74,9 +85,24 @@ public final class CapacityLimiter {
    */
 
   private final CriticalLock lock = new CriticalLock();
-  private final WaitQueue<Object> waiters = WaitQueue.indexedByKey(lock); // guarded by lock
-  private final LinkedHashSet<Object> borrowers = new LinkedHashSet<>(); // guarded by lock
+  private final ConcurrentHashMap<Object, Claim> claims = new ConcurrentHashMap<>();
+  private final WaitQueue<Claim> waiters = WaitQueue.create(lock); // guarded by lock
+  private final LinkedHashSet<Claim> borrowers = new LinkedHashSet<>(); // guarded by lock
   private int totalTokens; // guarded by lock
+
+  /** One borrower's claim while it waits for or holds a token; compared by identity. */
+  private static final class Claim {
+    static final int WAITING = 0;
+    static final int HOLDING = 1;
+    static final int GONE = 2;
+
+    final Object borrower;
+    volatile int state = WAITING; // written under the limiter's lock; read freely
+
+    Claim(Object borrower) {
+      this.borrower = borrower;
+    }
+  }
 
   private CapacityLimiter(int totalTokens) {
     this.totalTokens = totalTokens;
@@ -122,8 +148,17 @@ public final class CapacityLimiter {
    */
   public void acquireOnBehalfOf(Object borrower) {
     Objects.requireNonNull(borrower, "borrower");
-    // A grant means admitLocked already added the borrower to `borrowers`.
-    waiters.acquire(borrower, () -> borrowLocked(borrower), this, "borrow a token from");
+    Checkpoints.checkpoint();
+    Claim claim = claim(borrower);
+    try {
+      // A grant means admitLocked already made the claim a holder.
+      waiters.acquireAfterCheckpoint(
+          claim, () -> borrowLocked(claim), this, "borrow a token from");
+    } finally {
+      if (claim.state != Claim.HOLDING) {
+        unclaim(claim); // cancelled: it borrowed nothing
+      }
+    }
   }
 
   /**
@@ -145,27 +180,65 @@ public final class CapacityLimiter {
    */
   public boolean tryAcquireOnBehalfOf(Object borrower) {
     Objects.requireNonNull(borrower, "borrower");
+    Claim claim = claim(borrower);
+    boolean borrowed = false;
     try {
       lock.lock();
-      return borrowLocked(borrower);
+      borrowed = borrowLocked(claim);
     } finally {
       lock.unlockIfHeld();
+      if (!borrowed) {
+        unclaim(claim);
+      }
+    }
+    return borrowed;
+  }
+
+  /**
+   * Claims {@code borrower}, or throws if it already holds or waits for a token. Calls the
+   * borrower's {@code equals} and {@code hashCode} (through the map) and {@code toString}: never
+   * with {@link #lock} held.
+   */
+  private Claim claim(Object borrower) {
+    Claim mine = new Claim(borrower);
+    while (true) {
+      Claim existing = claims.putIfAbsent(borrower, mine);
+      if (existing == null) {
+        return mine;
+      }
+      int state = existing.state;
+      if (state == Claim.GONE) {
+        if (claims.replace(borrower, existing, mine)) {
+          return mine;
+        }
+        continue; // someone else replaced it first: look again
+      }
+      throw new IllegalStateException(Holders.describe(borrower) + (state == Claim.HOLDING
+          ? " is already holding one of the tokens of " : " is already waiting for a token of ")
+          + this);
     }
   }
 
-  private boolean borrowLocked(Object borrower) {
+  /** Ends a claim that holds nothing (cancelled, refused); not under {@link #lock}. */
+  private void unclaim(Claim claim) {
+    try {
+      lock.lock();
+      if (claim.state == Claim.HOLDING) {
+        return; // granted after all (a grant that won the race); the borrower holds a token
+      }
+      claim.state = Claim.GONE;
+    } finally {
+      lock.unlockIfHeld();
+    }
+    claims.remove(claim.borrower, claim);
+  }
+
+  private boolean borrowLocked(Claim claim) {
     assert lock.isHeldByCurrentThread();
-    if (borrowers.contains(borrower)) {
-      throw new IllegalStateException(
-          Holders.describe(borrower) + " is already holding one of the tokens of " + this);
-    }
-    if (waiters.containsKey(borrower)) {
-      throw new IllegalStateException(
-          Holders.describe(borrower) + " is already waiting for a token of " + this);
-    }
     if (borrowers.size() < totalTokens) {
       assert waiters.isEmpty() : "invariant (3): no task waits while tokens are free";
-      borrowers.add(borrower);
+      claim.state = Claim.HOLDING;
+      borrowers.add(claim);
       return true;
     }
     return false;
@@ -189,26 +262,35 @@ public final class CapacityLimiter {
    */
   public void releaseOnBehalfOf(Object borrower) {
     Objects.requireNonNull(borrower, "borrower");
+    Claim claim = claims.get(borrower); // the borrower's equals and hashCode: before the lock
+    boolean released = false;
     try {
       lock.lock();
-      if (!borrowers.remove(borrower)) {
-        throw new IllegalStateException(
-            Holders.describe(borrower) + " is not holding any of the tokens of " + this);
+      if (claim != null && claim.state == Claim.HOLDING) {
+        claim.state = Claim.GONE;
+        borrowers.remove(claim);
+        released = true;
+        admitLocked();
       }
-      admitLocked();
     } finally {
       lock.unlockIfHeld();
     }
+    if (!released) {
+      throw new IllegalStateException(
+          Holders.describe(borrower) + " is not holding any of the tokens of " + this);
+    }
+    claims.remove(borrower, claim);
   }
 
   /** Hands free tokens to waiting tasks, oldest first, while both last. Lock held. */
   private void admitLocked() {
     assert lock.isHeldByCurrentThread();
     while (borrowers.size() < totalTokens) {
-      WaitQueue.Node<Object> next = waiters.grantNext();
+      WaitQueue.Node<Claim> next = waiters.grantNext();
       if (next == null) {
         return;
       }
+      next.key().state = Claim.HOLDING;
       boolean added = borrowers.add(next.key());
       assert added : "invariant (1): a waiting borrower held no token";
       assert borrowers.size() <= totalTokens : "invariant (2): a grant stays within the total";
@@ -287,8 +369,11 @@ public final class CapacityLimiter {
   public Statistics statistics() {
     try {
       lock.lock();
-      return new Statistics(
-          borrowers.size(), totalTokens, List.copyOf(borrowers), waiters.size());
+      List<Object> holding = new ArrayList<>(borrowers.size());
+      for (Claim claim : borrowers) {
+        holding.add(claim.borrower);
+      }
+      return new Statistics(borrowers.size(), totalTokens, List.copyOf(holding), waiters.size());
     } finally {
       lock.unlockIfHeld();
     }

@@ -1,5 +1,6 @@
 package dev.weft.internal.sync;
 
+import dev.weft.internal.core.SafeStrings;
 import dev.weft.internal.core.Task;
 import dev.weft.task.TaskInfo;
 
@@ -28,6 +29,6 @@ public final class Holders {
     if (holder instanceof Thread t) {
       return "thread '" + t.getName() + "'";
     }
-    return "borrower " + holder;
+    return "borrower " + SafeStrings.of(holder); // user code: never under a Weft lock
   }
 }

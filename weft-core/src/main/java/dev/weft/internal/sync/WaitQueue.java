@@ -4,10 +4,6 @@ import dev.weft.internal.guard.CriticalLock;
 import dev.weft.internal.core.Checkpoints;
 import dev.weft.internal.core.Waiter;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -36,10 +32,6 @@ import java.util.function.BooleanSupplier;
  * whose grant loop stops only when it runs out of nodes or of things to grant never leaves a
  * resource free while a live waiter is queued (the #1145 deadlock cannot happen).
  *
- * <p>{@code byKey} (only for {@link #indexedByKey} queues) maps each queued key to its node, so a
- * primitive can refuse a second wait for the same key in O(1); an entry leaves with its node, and
- * is removed only if it still maps to that node.
- *
  * @param <K> what a waiter waits as (its owner identity, its borrower), or {@link Void}
  */
 public final class WaitQueue<K> {
@@ -49,21 +41,14 @@ public final class WaitQueue<K> {
 
   private final CriticalLock lock;
   private final ArrayDeque<Node<K>> nodes = new ArrayDeque<>(); // guarded by lock
-  private final Map<K, Node<K>> byKey; // guarded by lock; null unless indexed
 
-  private WaitQueue(CriticalLock lock, boolean indexed) {
+  private WaitQueue(CriticalLock lock) {
     this.lock = lock;
-    this.byKey = indexed ? new HashMap<>() : null;
   }
 
   /** Returns an empty queue guarded by {@code lock}. */
   public static <K> WaitQueue<K> create(CriticalLock lock) {
-    return new WaitQueue<>(lock, false);
-  }
-
-  /** Returns an empty queue guarded by {@code lock} that can tell whether a key is queued. */
-  public static <K> WaitQueue<K> indexedByKey(CriticalLock lock) {
-    return new WaitQueue<>(lock, true);
+    return new WaitQueue<>(lock);
   }
 
   /**
@@ -76,9 +61,6 @@ public final class WaitQueue<K> {
     assert lock.isHeldByCurrentThread();
     Node<K> node = new Node<>(Waiter.forCurrentThread(cancellable, resource, operation), key);
     nodes.add(node);
-    if (byKey != null) {
-      byKey.put(key, node);
-    }
     return node;
   }
 
@@ -90,6 +72,12 @@ public final class WaitQueue<K> {
    */
   public void acquire(K key, BooleanSupplier tryTakeLocked, Object resource, String operation) {
     Checkpoints.checkpoint();
+    acquireAfterCheckpoint(key, tryTakeLocked, resource, operation);
+  }
+
+  /** {@link #acquire} for a caller that has made the opening checkpoint itself. */
+  public void acquireAfterCheckpoint(
+      K key, BooleanSupplier tryTakeLocked, Object resource, String operation) {
     while (true) {
       Node<K> node = null;
       try {
@@ -119,15 +107,13 @@ public final class WaitQueue<K> {
    * @return {@code true} if granted; {@code false} if aborted, which granted nothing
    */
   public boolean await(Node<K> node) {
-    assert !lock.isHeldByCurrentThread();
+    lock.dropLeakedHolds(); // never park holding it (a stack overflow may have left it held)
     if (node.waiter().await()) {
       return true;
     }
     try {
       lock.lock();
-      if (nodes.remove(node)) {
-        unindex(node);
-      }
+      nodes.remove(node);
     } finally {
       lock.unlockIfHeld();
     }
@@ -143,18 +129,11 @@ public final class WaitQueue<K> {
   public Node<K> grantNext() {
     assert lock.isHeldByCurrentThread();
     for (Node<K> node; (node = nodes.poll()) != null; ) {
-      unindex(node);
       if (node.waiter().complete(null)) {
         return node;
       }
     }
     return null;
-  }
-
-  /** Returns whether a task waits as {@code key}; only for indexed queues. Lock held. */
-  public boolean containsKey(K key) {
-    assert lock.isHeldByCurrentThread() && byKey != null;
-    return byKey.containsKey(key);
   }
 
   /** Returns whether no node is queued. Lock held. */
@@ -170,21 +149,5 @@ public final class WaitQueue<K> {
   public int size() {
     assert lock.isHeldByCurrentThread();
     return nodes.size();
-  }
-
-  /** Returns the keys of the queued nodes, oldest first. Lock held. */
-  public List<K> keys() {
-    assert lock.isHeldByCurrentThread();
-    List<K> keys = new ArrayList<>(nodes.size());
-    for (Node<K> node : nodes) {
-      keys.add(node.key());
-    }
-    return keys;
-  }
-
-  private void unindex(Node<K> node) {
-    if (byKey != null) {
-      byKey.remove(node.key(), node);
-    }
   }
 }
