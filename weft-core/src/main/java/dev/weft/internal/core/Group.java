@@ -1,6 +1,7 @@
 package dev.weft.internal.core;
 
 import dev.weft.cancel.CancelledException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -8,7 +9,7 @@ import java.util.List;
  * The state behind one task group: its children, its failures, and the host's wait for them.
  *
  * <h2>Implementation notes</h2>
- * The run's tree lock guards every field. {@code live} counts children that have been spawned
+ * The host task's lock guards every field (ADR 0007). {@code live} counts children that have been spawned
  * and have not yet ended, including children of {@code start()} that have not called {@code
  * started()} (they count from the start, so that the group cannot close while one of them may
  * still move in). The group closes, under the lock, at the moment the host finds {@code live == 0}
@@ -36,7 +37,7 @@ public final class Group {
     /** Completed with the started value, or with a {@link Failed}. */
     final Waiter<Object> waiter;
 
-    boolean started; // guarded by the tree lock
+    boolean started; // guarded by the host's lock
 
     private Starter(Waiter<Object> waiter) {
       this.waiter = waiter;
@@ -91,25 +92,37 @@ public final class Group {
       throw new IllegalStateException(
           "this task group belongs to another Weft run than " + caller);
     }
+    // The child's root goes below the group's scope (the host's) or, for start(), below the
+    // caller's innermost scope (the caller's): linked under that scope's owner's lock.
+    Scope parentScope = starter != null ? caller.innermost : scope;
     Task child;
     try {
-      runner.lock.lock();
+      host.lock.lock();
       if (closed) {
         throw new IllegalStateException(
             "this task group has finished; it cannot start "
                 + (name != null ? "task '" + name + "'" : "a new task"));
       }
       child = new Task(runner, name, host, this, starter);
-      child.root.enterLocked(child, starter != null ? caller.innermost : scope);
       live++;
-      runner.addLiveLocked(child);
+      if (parentScope.owner == host) {
+        child.root.enterLocked(child, parentScope);
+      }
     } finally {
-      runner.lock.unlockIfHeld();
+      host.lock.unlockIfHeld();
     }
     try {
+      if (parentScope.owner != host) {
+        try {
+          caller.lock.lock();
+          child.root.enterLocked(child, parentScope);
+        } finally {
+          caller.lock.unlockIfHeld();
+        }
+      }
       runner.scheduler.launch(child.givenName(), () -> runChild(child, body));
     } catch (Throwable t) {
-      end(child, t);
+      end(child, t); // counted in the group, so it must end like any other child
     }
     return child;
   }
@@ -126,19 +139,40 @@ public final class Group {
     child.detachFromThread();
   }
 
-  /** The child's bookkeeping at its end; nothing thrown here may skip {@code live--}. */
+  /**
+   * The child's bookkeeping at its end, in sections of one lock each: its own (leave its scopes),
+   * its parent scope's owner's (unlink its root), the host's (the group). Nothing thrown here may
+   * skip {@code live--}.
+   */
   private void end(Task child, Throwable outcome) {
-    String text = textOf(outcome); // user code: before the lock
+    String text = textOf(outcome); // user code: before any lock
+    Throwable ended;
     try {
-      runner.lock.lock();
-      Throwable ended;
+      child.lock.lock();
+      ended = child.endLocked(outcome);
+    } catch (Throwable t) {
+      ended = t; // a broken invariant: report it as the task's failure, never strand the host
+    } finally {
+      child.lock.unlockIfHeld();
+    }
+    Scope parentScope = child.root.parent;
+    if (parentScope != null && parentScope.owner != host) { // a start() child below its caller
+      Task owner = parentScope.owner;
       try {
-        ended = child.endLocked(outcome);
-      } catch (Throwable t) {
-        ended = t; // a broken invariant: report it as the task's failure, never strand the host
+        owner.lock.lock();
+        child.root.unlinkRootFromParentLocked();
+      } finally {
+        owner.lock.unlockIfHeld();
+      }
+    }
+    ArrayDeque<Scope> pending = null;
+    try {
+      host.lock.lock();
+      if (parentScope != null && parentScope.owner == host) {
+        child.root.unlinkRootFromParentLocked();
       }
       try {
-        childEndedLocked(child, ended, ended == outcome ? text : null);
+        pending = childEndedLocked(child, ended, ended == outcome ? text : null);
       } finally {
         live--;
         if (live == 0 && joiner != null) {
@@ -147,11 +181,12 @@ public final class Group {
         }
       }
     } finally {
-      runner.lock.unlockIfHeld();
+      host.lock.unlockIfHeld();
     }
+    Scope.visit(pending); // a failure cancelled the group: tell its other tasks
   }
 
-  private void childEndedLocked(Task child, Throwable outcome, String text) {
+  private ArrayDeque<Scope> childEndedLocked(Task child, Throwable outcome, String text) {
     Starter starter = child.starter;
     if (starter != null && !starter.started) {
       starter.started = true; // a later started() must fail, not move a dead task
@@ -160,9 +195,10 @@ public final class Group {
       if (isCancellationFromAbove(outcome)) {
         childCancelled = true;
       } else {
-        addFailureLocked(outcome, text, child.toString());
+        return addFailureLocked(outcome, text, child.toString());
       }
     }
+    return null;
   }
 
   /**
@@ -181,19 +217,20 @@ public final class Group {
    * @throws IllegalStateException if the child already called it
    */
   public void started(Task child, Object value) {
+    Starter starter = child.starter;
     try {
-      runner.lock.lock();
-      Starter starter = child.starter;
+      host.lock.lock();
       if (starter.started) {
         throw new IllegalStateException(
             "TaskStatus.started() was already called by " + child);
       }
       starter.started = true;
-      child.root.reparentLocked(scope);
-      starter.waiter.complete(value);
     } finally {
-      runner.lock.unlockIfHeld();
+      host.lock.unlockIfHeld();
     }
+    // The caller of start() returns once the child is in the group: completed under the host's
+    // lock, in the same section that links the child's root below the group's scope.
+    child.root.reparent(scope, () -> starter.waiter.complete(value));
   }
 
   /**
@@ -206,23 +243,26 @@ public final class Group {
   public Ending finish(Throwable bodyOutcome) {
     Throwable cancellation = null;
     String text = textOf(bodyOutcome); // user code: before the lock
+    ArrayDeque<Scope> pending = null;
     try {
-      runner.lock.lock();
+      host.lock.lock();
       Throwable outcome = Scope.adoptInterruptLocked(host, bodyOutcome);
       if (outcome != null) {
         if (isCancellationFromAbove(outcome)) {
           cancellation = outcome;
         } else {
-          addFailureLocked(outcome, outcome == bodyOutcome ? text : null, "the task group's body");
+          pending = addFailureLocked(
+              outcome, outcome == bodyOutcome ? text : null, "the task group's body");
         }
       }
     } finally {
-      runner.lock.unlockIfHeld();
+      host.lock.unlockIfHeld();
     }
+    Scope.visit(pending);
     while (true) {
       Waiter<Void> w;
       try {
-        runner.lock.lock();
+        host.lock.lock();
         if (live == 0) {
           closed = true;
           return new Ending(List.copyOf(failures), childCancelled, cancellation);
@@ -230,7 +270,7 @@ public final class Group {
         w = Waiter.forCurrentThread(false, this, "join");
         joiner = w;
       } finally {
-        runner.lock.unlockIfHeld();
+        host.lock.unlockIfHeld();
       }
       w.await();
     }
@@ -241,12 +281,13 @@ public final class Group {
    *
    * @param text the failure's text, built outside the lock, or {@code null} for Weft's own
    */
-  private void addFailureLocked(Throwable failure, String text, String source) {
+  private ArrayDeque<Scope> addFailureLocked(Throwable failure, String text, String source) {
     failures.add(failure);
     if (failures.size() == 1) {
-      scope.cancelLocked(
-          source + " failed: " + (text != null ? text : SafeStrings.of(failure)), false);
+      return scope.cancelLocked(
+          source + " failed: " + (text != null ? text : SafeStrings.of(failure)), false, null);
     }
+    return null;
   }
 
   /**

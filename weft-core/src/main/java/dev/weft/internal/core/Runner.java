@@ -6,35 +6,34 @@ import dev.weft.spi.Backend;
 import dev.weft.spi.Clock;
 import dev.weft.spi.Scheduler;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One run of Weft: the root task, every task below it, their scope tree, and the backend's
  * scheduler and clock.
  *
  * <h2>Implementation notes</h2>
- * {@link #lock} is the run's tree lock. It guards the shape and state of the scope tree (see
- * {@link Scope}), every task group's bookkeeping (see {@link Group}), the list of live tasks, and
- * the interrupts Weft sends. One lock keeps every decision about "who is cancelled" atomic with
- * respect to every change of the tree; it is held only for short, non-blocking sections (no park,
- * no user code), and the hot paths (a checkpoint that finds nothing, a handoff between tasks) do
- * not take it. Other locks (a stream's, the clock's) may be taken while holding it; it is never
- * taken while holding them, except by a timer action that holds no other lock. Like every Weft
- * lock it is a {@link CriticalLock}: sections never nest, and a hold that a stack overflow left
- * behind is dropped by the thread's next section or park (semantics H3).
+ * A run has no lock of its own (ADR 0007): each task's lock guards the scopes it owns, the groups
+ * it hosts and the interrupts Weft sends it, and no thread holds two of them. A task lock is held
+ * only for short, non-blocking sections (no park, no user code); the hot paths (a checkpoint that
+ * finds nothing, a handoff between tasks) take none. Other locks (a timer queue's) may be taken
+ * while holding one; a task lock is never taken while holding them. Like every Weft lock, task
+ * locks are {@link CriticalLock}s: sections never nest, and a hold that a stack overflow left
+ * behind is dropped by the thread's next section or park (semantics H3). Task ids come from an
+ * atomic counter. There is no list of live tasks: reports walk the tree from the root task, one
+ * task's lock at a time.
  */
 public final class Runner {
 
   final Scheduler scheduler;
   final Clock clock;
   final String backendName;
-  final CriticalLock lock = new CriticalLock();
-
-  private long taskIds; // guarded by lock
-  private Task liveHead; // guarded by lock
-  private int liveCount; // guarded by lock
+  private final AtomicLong taskIds = new AtomicLong();
+  private volatile Task rootTask;
 
   /** A run without a root task, for tests that drive tasks by hand. */
   static Runner forTest(Scheduler scheduler) {
@@ -72,15 +71,17 @@ public final class Runner {
   }
 
   Task newRootTask() {
+    Task root = new Task(this, "main", null, null, null);
     try {
-      lock.lock();
-      Task root = new Task(this, "main", null, null, null);
+      root.lock.lock();
       root.root.enterLocked(root, null);
-      addLiveLocked(root);
-      return root;
     } finally {
-      lock.unlockIfHeld();
+      root.lock.unlockIfHeld();
     }
+    if (rootTask == null) {
+      rootTask = root; // hand-driven test runs make several; reports start at the first
+    }
+    return root;
   }
 
   private <T, X extends Exception> void runRoot(
@@ -95,10 +96,10 @@ public final class Runner {
     }
     try {
       try {
-        lock.lock();
+        root.lock.lock();
         failure = root.endLocked(failure);
       } finally {
-        lock.unlockIfHeld();
+        root.lock.unlockIfHeld();
       }
       root.detachFromThread();
     } catch (Throwable t) {
@@ -151,44 +152,40 @@ public final class Runner {
   // ---- live tasks -----------------------------------------------------------------------------
 
   long nextTaskId() {
-    assert lock.isHeldByCurrentThread();
-    return ++taskIds;
+    return taskIds.incrementAndGet();
   }
 
-  void addLiveLocked(Task task) {
-    task.nextLive = liveHead;
-    if (liveHead != null) {
-      liveHead.prevLive = task;
-    }
-    liveHead = task;
-    liveCount++;
-  }
-
-  void removeLiveLocked(Task task) {
-    if (task.prevLive != null) {
-      task.prevLive.nextLive = task.nextLive;
-    } else {
-      liveHead = task.nextLive;
-    }
-    if (task.nextLive != null) {
-      task.nextLive.prevLive = task.prevLive;
-    }
-    task.prevLive = null;
-    task.nextLive = null;
-    liveCount--;
-  }
-
-  /** Returns the run's live tasks, oldest first. */
+  /** Returns the run's live tasks, oldest first: a walk of the tree, one task's lock at a time. */
   public List<Task> liveTasks() {
+    List<Task> tasks = new ArrayList<>();
+    Task root = rootTask;
+    if (root != null) {
+      collect(root, tasks);
+    }
+    tasks.sort(Comparator.comparingLong(Task::id));
+    return tasks;
+  }
+
+  /** Adds {@code task}, if it is still live, and every live task below it. */
+  private static void collect(Task task, List<Task> into) {
+    List<Task> children = new ArrayList<>();
+    boolean live;
     try {
-      lock.lock();
-      List<Task> tasks = new ArrayList<>(liveCount);
-      for (Task t = liveHead; t != null; t = t.nextLive) {
-        tasks.add(t);
+      task.lock.lock();
+      live = task.innermost != null;
+      if (live) {
+        for (Scope s = task.innermost; s != null && s.owner == task; s = s.parent) {
+          s.forEachChildTaskLocked(children::add);
+        }
       }
-      return tasks.reversed();
     } finally {
-      lock.unlockIfHeld();
+      task.lock.unlockIfHeld();
+    }
+    if (live) {
+      into.add(task);
+      for (Task child : children) {
+        collect(child, into);
+      }
     }
   }
 
@@ -197,30 +194,17 @@ public final class Runner {
    * innermost outward (cancelled? shielded? deadline?). For deadlock reports.
    */
   public String describeTasks() {
-    try {
-      lock.lock();
-      StringBuilder sb = new StringBuilder();
-      for (Task t = liveHead; t != null; t = t.nextLive) {
-        if (t.parent == null || !isLive(t.parent)) {
-          describe(t, 0, sb);
-        }
-      }
-      return sb.toString();
-    } finally {
-      lock.unlockIfHeld();
-    }
-  }
-
-  private boolean isLive(Task task) {
-    for (Task t = liveHead; t != null; t = t.nextLive) {
-      if (t == task) {
-        return true;
+    List<Task> tasks = liveTasks();
+    StringBuilder sb = new StringBuilder();
+    for (Task t : tasks) {
+      if (t.parent == null || !tasks.contains(t.parent)) {
+        describe(t, tasks, 0, sb);
       }
     }
-    return false;
+    return sb.toString();
   }
 
-  private void describe(Task task, int depth, StringBuilder sb) {
+  private static void describe(Task task, List<Task> live, int depth, StringBuilder sb) {
     String indent = "  ".repeat(depth);
     sb.append(indent).append(task).append('\n');
     Waiter<?> w = task.parkedOn;
@@ -228,23 +212,23 @@ public final class Runner {
         .append(w != null ? w.describeWait() : "nothing (running, or blocked outside Weft)")
         .append('\n');
     sb.append(indent).append("  scopes, innermost first:");
-    Scope s = task.innermost;
-    if (s == null || s == task.root) {
-      sb.append(" none of its own");
-    }
-    for (; s != null && s != task.root; s = s.parent) {
-      sb.append(' ').append(s.describeForReport()).append(';');
+    try {
+      task.lock.lock();
+      Scope s = task.innermost;
+      if (s == null || s == task.root) {
+        sb.append(" none of its own");
+      }
+      for (; s != null && s != task.root; s = s.parent) {
+        sb.append(' ').append(s.describeForReport()).append(';');
+      }
+    } finally {
+      task.lock.unlockIfHeld();
     }
     sb.append('\n');
-    // Children, oldest first.
-    List<Task> children = new ArrayList<>();
-    for (Task t = liveHead; t != null; t = t.nextLive) {
-      if (t.parent == task) {
-        children.add(t);
+    for (Task child : live) { // oldest first
+      if (child.parent == task) {
+        describe(child, live, depth + 1, sb);
       }
-    }
-    for (Task child : children.reversed()) {
-      describe(child, depth + 1, sb);
     }
   }
 

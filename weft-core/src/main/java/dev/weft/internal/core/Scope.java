@@ -17,23 +17,34 @@ import java.util.ArrayDeque;
  * spans every task of a run, and cancelling a scope reaches every task below it.
  *
  * <h2>Implementation notes</h2>
- * <b>Guards.</b> The run's tree lock ({@link Runner#lock}) guards the tree's shape ({@code parent},
- * {@code firstChild}, {@code prev}, {@code next}), {@code state}, {@code owner}, {@code timer}, and
- * every write of {@code effective}. Three fields may be written before the scope is entered, when
- * it has no run and hence no lock: {@code cancelReason} (set once by CAS; the first reason wins),
- * {@code shielded} and {@code deadline} (volatile). Entry publishes {@code runner} (volatile) and
- * then, under the lock, reads those three fields; a setter writes its field and then reads
- * {@code runner}, and if it sees a run it takes the lock and re-applies the change. Both sides
- * write one volatile and then read the other, so at least one of them sees the other's write: a
- * change made during entry is never lost, and applying it twice is harmless.
+ * <b>Guards (ADR 0007).</b> The lock of the task that owns the scope ({@link Task#lock}) guards
+ * {@code state}, {@code timer}, every write of {@code effective}, and the list of the scope's
+ * children ({@code firstChild} and the children's {@code prev}/{@code next}): a child that is
+ * another task's root scope is linked and unlinked under this scope's owner's lock, not the
+ * child's. A root scope's {@code parent} is written by the thread that spawns or moves the task
+ * and read under either lock (volatile). Three fields may be written before the scope is entered,
+ * when it has no owner and hence no lock: {@code cancelReason} (set once by CAS; the first reason
+ * wins), {@code shielded} and {@code deadline} (volatile). Entry publishes {@code owner} (volatile,
+ * after the one-entry CAS on {@code runner}) and then, under the owner's lock, reads those three
+ * fields; a setter writes its field and then reads {@code owner}, and if it sees one it takes that
+ * lock and re-applies the change. Both sides write one volatile and then read the other, so at
+ * least one of them sees the other's write.
  *
- * <p><b>Invariant.</b> For every active scope, under the lock: {@code effective == (cancelReason !=
- * null || (!shielded && parent != null && parent.effective))}. {@link #propagateLocked} restores it
- * after any change, top-down, and tells each task whose innermost scope changed.
+ * <p><b>Invariant.</b> For every active scope, once the propagation that last changed its parent
+ * has visited it: {@code effective == (cancelReason != null || (!shielded && parent != null &&
+ * parent.effective))}. {@link #propagateLocked} restores it in the owner's scopes, top-down, under
+ * the owner's lock, and returns the other tasks' root scopes below, which {@link #visit} then
+ * handles one task lock at a time, each recomputed from its parent's flag as it is when visited.
+ * No thread holds two task locks; every writer of a parent's flag visits the children afterwards,
+ * so the last visit of a child sees the last write; and {@code cancel()} returns only after its
+ * whole walk (P4).
  *
  * <p><b>Lock-free readers.</b> A task's checkpoint reads {@code effective} of its own innermost
- * scope without the lock. A stale {@code false} is harmless: the change that makes it {@code true}
+ * scope without a lock. A stale {@code false} is harmless: the change that makes it {@code true}
  * also tells the task (aborts its park, interrupts its thread), and the next checkpoint sees it.
+ * The walk outward for an exception's target reads set-once reasons and volatile shields along a
+ * path that does not change while the task runs (a scope that a task is inside cannot be left
+ * before the task ends).
  *
  * <h2>Lifecycle</h2>
  * NEW → ACTIVE ({@link #enterLocked}) → EXITED ({@link #exitLocked}); a second entry fails
@@ -81,16 +92,16 @@ public final class Scope {
   /** Whether {@link #setDeadline} was called; then a relative timeout no longer applies. */
   private volatile boolean deadlineSet;
 
-  private volatile Runner runner; // set once, by CAS, at entry
+  private volatile Runner runner; // set once, by CAS, at entry: the one entry across runs
+  volatile Task owner; // set once, at entry, after runner
+  volatile Scope parent; // set at entry; a root scope's moves once (start -> started)
   private volatile Reason cancelReason; // set once, by CAS
   private volatile boolean shielded;
   private volatile long deadline;
   private volatile boolean cancelledCaught; // written by the owner at exit
-  volatile boolean effective; // written under the lock; read lock-free by the owner's checkpoints
+  volatile boolean effective; // written under owner.lock; read lock-free by the owner's checkpoints
 
-  // Guarded by runner.lock.
-  Task owner;
-  Scope parent;
+  // Guarded by owner.lock (the children list: by this scope's owner's lock, see class notes).
   private Scope firstChild;
   private Scope prev;
   private Scope next;
@@ -108,35 +119,35 @@ public final class Scope {
 
   /** Enters this scope as the new innermost scope of {@code task}, the current task. */
   public void enter(Task task) {
-    Runner r = task.runner;
     try {
-      r.lock.lock();
+      task.lock.lock();
       enterLocked(task, task.innermost);
     } finally {
-      r.lock.unlockIfHeld();
+      task.lock.unlockIfHeld();
     }
   }
 
   /**
-   * Links this scope below {@code parentScope} and makes it {@code task}'s innermost scope. For a
-   * task's root scope, {@code task} is not yet running and {@code parentScope} belongs to another
-   * task.
+   * Links this scope below {@code parentScope} and makes it {@code task}'s innermost scope. Called
+   * under the lock of {@code parentScope}'s owner, which for a scope of a running task is {@code
+   * task} itself; for a task's root scope, {@code task} is not yet running (nobody else knows it)
+   * and {@code parentScope} belongs to another task.
    */
   void enterLocked(Task task, Scope parentScope) {
     Runner r = task.runner;
-    assert r.lock.isHeldByCurrentThread();
-    // The one entry, decided across runs (each run's lock guards only its own tree); the CAS also
-    // publishes the run before reading cancelReason/shielded/deadline (see class notes).
+    assert parentScope == null ? task.lock.isHeldByCurrentThread()
+        : parentScope.owner.lock.isHeldByCurrentThread();
+    // The one entry, decided across runs (each task's lock guards only its own scopes).
     if (!RUNNER.compareAndSet(this, (Runner) null, r)) {
-      // Not api.toString(): it takes the lock of the run that entered it, maybe another run's.
+      // Not api.toString(): it takes the lock of the task that entered it.
       throw new IllegalStateException("CancelScope@" + Integer.toHexString(
           System.identityHashCode(api)) + " was already entered; a cancel scope can be entered"
           + " only once");
     }
     // In an order that leaves a state that exitLocked can undo, should an error (a stack overflow)
     // stop it at any point: nothing links or arms before the scope is the task's innermost.
-    owner = task;
     parent = parentScope;
+    owner = task; // publish before reading cancelReason/shielded/deadline (see class notes)
     state = ACTIVE;
     task.innermost = this;
     linkLocked();
@@ -161,17 +172,21 @@ public final class Scope {
    *     replaced by the pending cancellation
    */
   public Throwable exit(Task task, Throwable outcome) {
-    Runner r = task.runner;
     try {
-      r.lock.lock();
+      task.lock.lock();
       return exitLocked(task, adoptInterruptLocked(task, outcome));
     } finally {
-      r.lock.unlockIfHeld();
+      task.lock.unlockIfHeld();
     }
   }
 
+  /**
+   * Leaves this scope under its owner's lock. A task's root scope stays linked below its parent,
+   * which belongs to another task: the caller unlinks it under that task's lock ({@link
+   * #unlinkRootFromParentLocked}).
+   */
   Throwable exitLocked(Task task, Throwable outcome) {
-    assert runner.lock.isHeldByCurrentThread();
+    assert task.lock.isHeldByCurrentThread();
     if (state != ACTIVE || owner != task) {
       return outcome; // an error stopped the entry before it began: nothing to undo
     }
@@ -187,7 +202,7 @@ public final class Scope {
         // Ours, but a scope outside was cancelled while it was on its way out: from here on it
         // belongs to the outermost visible cancelled scope (C8), so that the scope that will
         // catch it, or a task group above this task, sees a cancellation aimed at it.
-        result = parent.cancellationTargetLocked().newCancelledException();
+        result = parent.cancellationTarget().newCancelledException();
         result.addSuppressed(ce);
       } else if (cancelReason != null && this != owner.root) {
         cancelledCaught = true;
@@ -195,15 +210,24 @@ public final class Scope {
       }
     }
     disarmDeadlineLocked();
-    unlinkLocked();
+    Scope p = parent;
+    if (p != null && p.owner == task) {
+      unlinkLocked();
+    }
     state = EXITED;
-    task.innermost = parent != null && parent.owner == task ? parent : null;
+    task.innermost = p != null && p.owner == task ? p : null;
     if (task.innermost != null) {
       // Leaving a shield inside a cancelled scope makes the task cancelled again: it needs Weft's
       // interrupt back (ReviewFindings); leaving the cancelled scope itself ends the need for it.
       task.cancellationChangedLocked(task.innermost.effective);
     }
     return result;
+  }
+
+  /** Unlinks this exited root scope from its parent's children; the parent's owner's lock held. */
+  void unlinkRootFromParentLocked() {
+    assert parent.owner.lock.isHeldByCurrentThread();
+    unlinkLocked();
   }
 
   /**
@@ -241,7 +265,7 @@ public final class Scope {
    */
   static Throwable adoptInterruptLocked(Task task, Throwable outcome) {
     if (outcome != null && task.innermost.effective && InterruptOutcomes.endedByInterrupt(outcome)) {
-      CancelledException ce = task.cancellationLocked();
+      CancelledException ce = task.pendingCancellation();
       if (ce != null) {
         ce.addSuppressed(outcome);
         return ce;
@@ -266,20 +290,26 @@ public final class Scope {
     if (!CANCEL_REASON.compareAndSet(this, null, reason)) {
       return;
     }
-    whileActive(this::propagateLocked);
+    whileActive(() -> propagateLocked(null));
   }
 
-  /** Cancels this scope with the lock already held, as a timer or a failing child does. */
-  void cancelLocked(String reason, boolean isDeadline) {
-    assert runner.lock.isHeldByCurrentThread();
-    if (CANCEL_REASON.compareAndSet(this, null, new Reason(reason, null, isDeadline)) && state == ACTIVE) {
-      propagateLocked();
+  /**
+   * Cancels this scope with its owner's lock held, as a timer or a failing child does.
+   *
+   * @return the other tasks' root scopes to {@link #visit} once the lock is released
+   */
+  ArrayDeque<Scope> cancelLocked(String reason, boolean isDeadline, ArrayDeque<Scope> pending) {
+    assert owner.lock.isHeldByCurrentThread();
+    if (CANCEL_REASON.compareAndSet(this, null, new Reason(reason, null, isDeadline))
+        && state == ACTIVE) {
+      return propagateLocked(pending);
     }
+    return pending;
   }
 
   public void setShielded(boolean value) {
     shielded = value;
-    whileActive(this::propagateLocked);
+    whileActive(() -> propagateLocked(null));
   }
 
   public void setDeadline(long value) {
@@ -288,39 +318,50 @@ public final class Scope {
     whileActive(() -> {
       deadline = value; // ...and may have written the relative deadline over ours
       disarmDeadlineLocked();
-      armDeadlineLocked();
+      return armDeadlineLocked();
     });
   }
 
-  /**
-   * Re-applies a change made to a volatile field, under the lock, if the scope is active by then;
-   * before entry there is nothing to do (entry reads the field), after exit neither.
-   */
-  private void whileActive(Runnable change) {
-    Runner r = runner;
-    if (r != null) {
-      try {
-        r.lock.lock();
-        if (state == ACTIVE) {
-          change.run();
-        }
-      } finally {
-        r.lock.unlockIfHeld();
-      }
-    }
+  /** A change applied under the owner's lock; returns the roots of other tasks to visit. */
+  @FunctionalInterface
+  private interface LockedChange {
+    ArrayDeque<Scope> apply();
   }
 
-  private void armDeadlineLocked() {
+  /**
+   * Re-applies a change made to a volatile field, under the owner's lock, if the scope is active by
+   * then, and then visits the other tasks below; before entry there is nothing to do (entry reads
+   * the field), after exit neither.
+   */
+  private void whileActive(LockedChange change) {
+    Task t = owner;
+    if (t == null) {
+      return;
+    }
+    ArrayDeque<Scope> pending = null;
+    try {
+      t.lock.lock();
+      if (state == ACTIVE) {
+        pending = change.apply();
+      }
+    } finally {
+      t.lock.unlockIfHeld();
+    }
+    visit(pending);
+  }
+
+  /** Arms the deadline's timer, or cancels at once if it has passed; owner's lock held. */
+  private ArrayDeque<Scope> armDeadlineLocked() {
     long d = deadline;
     if (d == NEVER || cancelReason != null) {
-      return;
+      return null;
     }
     Runner r = runner;
     if (d <= r.clock.nanoTime()) {
-      cancelLocked("the deadline passed", true);
-    } else {
-      timer = r.clock.schedule(d, this::deadlineReached);
+      return cancelLocked("the deadline passed", true, null);
     }
+    timer = r.clock.schedule(d, this::deadlineReached);
+    return null;
   }
 
   private void disarmDeadlineLocked() {
@@ -332,67 +373,124 @@ public final class Scope {
 
   /** Runs on the clock's timer thread. A timer left over from an earlier deadline does nothing. */
   private void deadlineReached() {
-    Runner r = runner;
+    Task t = owner;
+    ArrayDeque<Scope> pending = null;
     try {
-      r.lock.lock();
-      if (state == ACTIVE && deadline <= r.clock.nanoTime()) {
+      t.lock.lock();
+      if (state == ACTIVE && deadline <= runner.clock.nanoTime()) {
         // This may be a timer of an earlier deadline; cancel whichever timer is current, so that
         // none stays queued after the scope is gone.
         disarmDeadlineLocked();
-        cancelLocked("the deadline passed", true);
+        pending = cancelLocked("the deadline passed", true, null);
       }
     } finally {
-      r.lock.unlockIfHeld();
+      t.lock.unlockIfHeld();
     }
+    visit(pending);
   }
 
   // ---- the effective state -------------------------------------------------------------------
 
   private boolean computeEffective() {
-    return cancelReason != null || (!shielded && parent != null && parent.effective);
+    Scope p = parent;
+    return cancelReason != null || (!shielded && p != null && p.effective);
   }
 
   /**
-   * Restores the invariant for this scope and everything below it, and tells every task whose
-   * innermost scope changed. Iterative, because trees of nested task groups can be deep.
+   * Restores the invariant for this scope and every scope of the same task below it, under the
+   * owner's lock, and tells the task if its innermost scope changed. Iterative, because trees of
+   * nested scopes can be deep.
+   *
+   * @param pending where to add the other tasks' root scopes below whose parent changed (may be
+   *     {@code null})
+   * @return {@code pending}, or a new deque if it was {@code null} and a root was found
    */
-  void propagateLocked() {
-    assert runner.lock.isHeldByCurrentThread();
+  ArrayDeque<Scope> propagateLocked(ArrayDeque<Scope> pending) {
+    Task t = owner;
+    assert t.lock.isHeldByCurrentThread();
     ArrayDeque<Scope> work = null;
     Scope s = this;
     while (s != null) {
       boolean now = s.computeEffective();
       if (now != s.effective) {
         s.effective = now;
-        if (s.owner.innermost == s) {
-          s.owner.cancellationChangedLocked(now);
+        if (t.innermost == s) {
+          t.cancellationChangedLocked(now);
         }
         for (Scope c = s.firstChild; c != null; c = c.next) {
-          if (work == null) {
-            work = new ArrayDeque<>();
+          if (c.owner == t) {
+            if (work == null) {
+              work = new ArrayDeque<>();
+            }
+            work.push(c);
+          } else {
+            if (pending == null) {
+              pending = new ArrayDeque<>();
+            }
+            pending.add(c); // another task's root: visited under its own lock, after ours
           }
-          work.push(c);
         }
       }
       s = work == null ? null : work.poll();
     }
+    return pending;
   }
 
-  /** Moves this active root scope of a starting task below {@code newParent}. */
-  void reparentLocked(Scope newParent) {
-    assert runner.lock.isHeldByCurrentThread() && state == ACTIVE;
-    unlinkLocked();
-    parent = newParent;
-    linkLocked();
-    propagateLocked();
+  /**
+   * Visits the given roots of other tasks, each under its own task's lock, recomputing it from its
+   * parent's flag as it is now and propagating below it; continues with the roots found there.
+   * Called with no task lock held.
+   */
+  static void visit(ArrayDeque<Scope> pending) {
+    if (pending == null) {
+      return;
+    }
+    for (Scope root; (root = pending.poll()) != null; ) {
+      Task t = root.owner;
+      try {
+        t.lock.lock();
+        if (root.state == ACTIVE) {
+          pending = root.propagateLocked(pending);
+        }
+      } finally {
+        t.lock.unlockIfHeld();
+      }
+    }
+  }
+
+  /**
+   * Moves this active root scope of a starting task below {@code newParent} (the group's scope):
+   * unlinks it under the old parent's owner's lock, links it under the new one's, and recomputes it
+   * under its own task's lock. A propagation in between reads the new parent when it visits.
+   */
+  void reparent(Scope newParent, Runnable alsoUnderNewParentsLock) {
+    Scope old = parent;
+    try {
+      old.owner.lock.lock();
+      unlinkLocked();
+    } finally {
+      old.owner.lock.unlockIfHeld();
+    }
+    Task host = newParent.owner;
+    try {
+      host.lock.lock();
+      parent = newParent;
+      linkLocked();
+      alsoUnderNewParentsLock.run();
+    } finally {
+      host.lock.unlockIfHeld();
+    }
+    ArrayDeque<Scope> pending = new ArrayDeque<>();
+    pending.add(this);
+    visit(pending);
   }
 
   /**
    * Returns the scope a checkpoint of the task whose innermost scope is this one would name: the
    * outermost cancelled scope reachable by walking outward up to and including the first shielded
-   * scope; {@code null} when there is none.
+   * scope; {@code null} when there is none. Needs no lock (see class notes).
    */
-  Scope cancellationTargetLocked() {
+  Scope cancellationTarget() {
     Scope target = null;
     for (Scope s = this; s != null; s = s.parent) {
       if (s.cancelReason != null) {
@@ -406,7 +504,7 @@ public final class Scope {
   }
 
   /** The earliest deadline from this scope outward up to the first shield; PAST if cancelled. */
-  long effectiveDeadlineLocked() {
+  long effectiveDeadline() {
     long min = NEVER;
     for (Scope s = this; s != null; s = s.parent) {
       if (s.cancelReason != null) {
@@ -435,22 +533,33 @@ public final class Scope {
     return ApiAccess.get().cancelled(api, reason.text(), reason.by(), reason.deadline());
   }
 
+  /** Calls {@code action} with each child of this scope that is another task's root; lock held. */
+  void forEachChildTaskLocked(java.util.function.Consumer<Task> action) {
+    for (Scope c = firstChild; c != null; c = c.next) {
+      if (c.owner != owner) {
+        action.accept(c.owner);
+      }
+    }
+  }
+
   private void linkLocked() {
-    if (parent != null) {
-      next = parent.firstChild;
+    Scope p = parent;
+    if (p != null) {
+      next = p.firstChild;
       if (next != null) {
         next.prev = this;
       }
-      parent.firstChild = this;
+      p.firstChild = this;
     }
   }
 
   private void unlinkLocked() {
-    if (parent != null && (prev != null || parent.firstChild == this)) { // linked at all?
+    Scope p = parent;
+    if (p != null && (prev != null || p.firstChild == this)) { // linked at all?
       if (prev != null) {
         prev.next = next;
       } else {
-        parent.firstChild = next;
+        p.firstChild = next;
       }
       if (next != null) {
         next.prev = prev;
@@ -465,7 +574,7 @@ public final class Scope {
     return ((a ^ sum) & (b ^ sum)) < 0 ? (b > 0 ? NEVER : PAST) : sum;
   }
 
-  /** A short description for reports; called under the lock. */
+  /** A short description for reports. */
   String describeForReport() {
     StringBuilder sb = new StringBuilder(role != null ? role + " scope" : "CancelScope@"
         + Integer.toHexString(System.identityHashCode(api)));
@@ -505,15 +614,15 @@ public final class Scope {
   }
 
   public String stateName() {
-    Runner r = runner;
-    if (r == null) {
+    Task t = owner;
+    if (t == null) {
       return "new";
     }
     try {
-      r.lock.lock();
-      return state == ACTIVE ? "active in task '" + owner.name() + "'" : "exited";
+      t.lock.lock();
+      return state == ACTIVE ? "active in task '" + t.name() + "'" : "exited";
     } finally {
-      r.lock.unlockIfHeld();
+      t.lock.unlockIfHeld();
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.weft.internal.core;
 
 import dev.weft.cancel.CancelledException;
+import dev.weft.internal.guard.CriticalLock;
 import dev.weft.internal.guard.StackHeadroom;
 
 /**
@@ -8,8 +9,14 @@ import dev.weft.internal.guard.StackHeadroom;
  * bookkeeping of the interrupts Weft sends it.
  *
  * <h2>Implementation notes</h2>
- * {@code innermost} is written only by the task's own thread, under the tree lock; the task reads
- * it freely (its own writes), other threads read it under the lock. {@code parkedOn} is volatile
+ * {@link #lock} is the task's own lock (ADR 0007): it guards the scopes the task owns (see {@link
+ * Scope}), the task groups it hosts (see {@link Group}) and the interrupt bookkeeping below. It is
+ * uncontended unless another thread cancels this task or starts a task in a group it hosts; no
+ * thread ever holds two task locks.
+ *
+ * <p>{@code innermost} is written only by the task's own thread (or, before the task runs, by the
+ * thread that spawns it), under the task's lock; the task reads it freely (its own writes), other
+ * threads read it under the lock. {@code parkedOn} is volatile
  * and written only by the task: set before the task checks for cancellation and parks, cleared
  * after it wakes. A canceller sets {@code effective} (volatile) and then reads {@code parkedOn};
  * the task writes {@code parkedOn} and then reads {@code effective}; so either the canceller
@@ -17,7 +24,7 @@ import dev.weft.internal.guard.StackHeadroom;
  *
  * <p><b>Interrupts.</b> While a task is effectively cancelled, Weft keeps its interrupt status set,
  * so that a JDK call that blocks outside Weft (socket I/O, {@code Thread.sleep}, a {@code
- * BlockingQueue}) wakes up. {@code interruptPending} (guarded by the tree lock) records that Weft
+ * BlockingQueue}) wakes up. {@code interruptPending} (guarded by the task's lock) records that Weft
  * set it. When the task stops being cancelled (its scope caught the cancellation, it entered a
  * shield) or ends, Weft clears the status on the task's own thread, the only thread that can clear
  * it; a change made by another thread is cleaned up at the task's next scope change or park. Weft
@@ -34,13 +41,14 @@ public final class Task {
   final Scope root;
   final Group group; // null for the root task
   final Group.Starter starter; // non-null for a child of start() until it ends
+  final CriticalLock lock = new CriticalLock();
 
   volatile Thread thread;
   Scope innermost;
   volatile Waiter<?> parkedOn;
-  private volatile boolean interruptPending; // written under runner.lock; read as a hint
-  private boolean foreignInterrupt; // guarded by runner.lock: the thread was interrupted already
-  // Guarded by runner.lock, written only by the task's thread: a park of this task is holding an
+  private volatile boolean interruptPending; // written under lock; read as a hint
+  private boolean foreignInterrupt; // guarded by lock: the thread was interrupted already
+  // Guarded by lock, written only by the task's thread: a park of this task is holding an
   // interrupt that Weft did not send (it cleared the status to park again, and re-asserts it when
   // the wait ends), so the thread's status reads clear although it was interrupted.
   private boolean absorbedForeignInterrupt;
@@ -50,10 +58,6 @@ public final class Task {
   private static final int CHECKPOINTS_PER_CLOCK_READ = 64;
   private int checkpointsUntilClockRead = CHECKPOINTS_PER_CLOCK_READ;
   private long sliceStartNanos;
-
-  // The run's list of live tasks; guarded by runner.lock.
-  Task prevLive;
-  Task nextLive;
 
   Task(Runner runner, String name, Task parent, Group group, Group.Starter starter) {
     this.runner = runner;
@@ -94,30 +98,30 @@ public final class Task {
     thread = Thread.currentThread();
     if (innermost.effective) {
       try {
-        runner.lock.lock();
+        lock.lock();
         if (innermost.effective) { // a shield may have been raised since the first look
           interruptLocked();
         }
       } finally {
-        runner.lock.unlockIfHeld();
+        lock.unlockIfHeld();
       }
     }
   }
 
   /**
-   * Last thing a task's thread does: leaves the root scope and the list of live tasks. Called with
-   * the lock held.
+   * Last thing a task's thread does, under its own lock: leaves its scopes and its root scope. The
+   * root stays linked below its parent, another task's scope; the caller unlinks it.
    *
    * @return the task's outcome, with an {@link InterruptedException} replaced by its cancellation
    */
   Throwable endLocked(Throwable outcome) {
-    // Scopes are left by the code that entered them; only an Error thrown out of Weft itself (a
-    // backend aborting a failed run) can leave some behind. Leave them here, innermost first.
-    while (innermost != root) {
+    assert lock.isHeldByCurrentThread();
+    // Scopes are left by the code that entered them; only an Error (a backend aborting a failed
+    // run, a stack overflow) can leave some behind. Leave them here, innermost first.
+    while (innermost != null && innermost != root && innermost.owner == this) {
       innermost.exitLocked(this, null);
     }
     Throwable result = root.exitLocked(this, Scope.adoptInterruptLocked(this, outcome));
-    runner.removeLiveLocked(this);
     if (interruptPending) {
       clearWeftInterruptLocked();
     }
@@ -156,10 +160,10 @@ public final class Task {
       return innermost.effective;
     }
     try {
-      runner.lock.lock();
+      lock.lock();
       return innermost != null && innermost.effective;
     } finally {
-      runner.lock.unlockIfHeld();
+      lock.unlockIfHeld();
     }
   }
 
@@ -173,19 +177,13 @@ public final class Task {
     }
   }
 
-  /** Returns a new exception for this task's pending cancellation, or {@code null}. */
+  /**
+   * Returns a new exception for this task's pending cancellation, or {@code null}. On the task's
+   * own thread (the only caller) it needs no lock: see {@link Scope}, "Lock-free readers".
+   */
   public CancelledException pendingCancellation() {
-    try {
-      runner.lock.lock();
-      return cancellationLocked();
-    } finally {
-      runner.lock.unlockIfHeld();
-    }
-  }
-
-  /** Returns a new exception for this task's pending cancellation, or {@code null}. */
-  CancelledException cancellationLocked() {
-    Scope target = innermost.cancellationTargetLocked();
+    Scope s = innermost;
+    Scope target = s == null ? null : s.cancellationTarget();
     return target == null ? null : target.newCancelledException();
   }
 
@@ -242,12 +240,12 @@ public final class Task {
    */
   void interruptAbsorbed() {
     try {
-      runner.lock.lock();
+      lock.lock();
       if (!interruptPending) {
         absorbedForeignInterrupt = true;
       }
     } finally {
-      runner.lock.unlockIfHeld();
+      lock.unlockIfHeld();
     }
   }
 
@@ -255,10 +253,10 @@ public final class Task {
   void absorbedInterruptRestored() {
     if (absorbedForeignInterrupt) { // only this thread writes it
       try {
-        runner.lock.lock();
+        lock.lock();
         absorbedForeignInterrupt = false;
       } finally {
-        runner.lock.unlockIfHeld();
+        lock.unlockIfHeld();
       }
     }
   }
@@ -267,10 +265,10 @@ public final class Task {
   void afterPark() {
     if (interruptPending && !innermost.effective) {
       try {
-        runner.lock.lock();
+        lock.lock();
         dropStaleInterruptLocked();
       } finally {
-        runner.lock.unlockIfHeld();
+        lock.unlockIfHeld();
       }
     }
   }
@@ -281,26 +279,24 @@ public final class Task {
    * to rebuild that bug and show that Weft's tools find it.
    */
   public boolean cancelledIgnoringShields() {
+    Scope start;
     try {
-      runner.lock.lock();
-      for (Scope s = innermost; s != null; s = s.parent) {
-        if (s.cancelCalled()) {
-          return true;
-        }
-      }
-      return false;
+      lock.lock();
+      start = innermost;
     } finally {
-      runner.lock.unlockIfHeld();
+      lock.unlockIfHeld();
     }
+    for (Scope s = start; s != null; s = s.parent) {
+      if (s.cancelCalled()) {
+        return true;
+      }
+    }
+    return false;
   }
 
+  /** The current task's effective deadline (T6); on its own thread, needs no lock. */
   public long effectiveDeadline() {
-    try {
-      runner.lock.lock();
-      return innermost.effectiveDeadlineLocked();
-    } finally {
-      runner.lock.unlockIfHeld();
-    }
+    return innermost.effectiveDeadline();
   }
 
   // ---- identity -------------------------------------------------------------------------------

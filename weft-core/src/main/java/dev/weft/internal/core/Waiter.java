@@ -133,7 +133,7 @@ public final class Waiter<V> {
   public boolean await() {
     Task t = task;
     if (t != null) {
-      t.runner.lock.dropLeakedHolds(); // a stack overflow may have left it held: never park so
+      t.lock.dropLeakedHolds(); // a stack overflow may have left it held: never park so
     }
     for (int spins = parker.spinsBeforePark(); spins > 0 && state == WAITING; spins--) {
       Thread.onSpinWait();
