@@ -2,7 +2,6 @@ package dev.weft.benchmarks;
 
 import dev.weft.Weft;
 import dev.weft.cancel.CancelScope;
-import dev.weft.internal.backend.TimerQueue;
 import dev.weft.internal.core.Task;
 import dev.weft.task.TaskGroup;
 import dev.weft.time.Deadline;
@@ -73,12 +72,12 @@ public final class ScaleReport {
     }
   }
 
-  /** Reads the run's timer queue through the thread backend's clock. */
+  /** Counts the run's pending timers through the thread backend's clock. */
   private static int pendingTimers() throws ReflectiveOperationException {
     Object clock = Task.current().runner().clock();
-    var field = clock.getClass().getDeclaredField("timers");
-    field.setAccessible(true);
-    return ((TimerQueue) field.get(clock)).size();
+    var method = clock.getClass().getDeclaredMethod("pendingTimers");
+    method.setAccessible(true);
+    return (int) method.invoke(clock);
   }
 
   private static void resetPeaks() {

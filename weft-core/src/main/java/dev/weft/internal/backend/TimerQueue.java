@@ -136,9 +136,18 @@ public final class TimerQueue {
    * timer thread will sleep until then.
    */
   public long armWakeup() {
+    return armWakeup(Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #armWakeup()} for one of several queues that share a timer thread: the thread will
+   * sleep until the earliest deadline of all of them, at most {@code atMost} (the earliest of the
+   * queues looked at before this one); returns the earlier of the two and records it here.
+   */
+  public long armWakeup(long atMost) {
     try {
       lock.lock();
-      wakeupAt = size == 0 ? Long.MAX_VALUE : heap[0].deadline;
+      wakeupAt = Math.min(atMost, size == 0 ? Long.MAX_VALUE : heap[0].deadline);
       return wakeupAt;
     } finally {
       lock.unlockIfHeld();

@@ -12,6 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import dev.weft.sync.Event;
+import dev.weft.task.TaskGroup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -124,5 +127,41 @@ class TimerQueueTest {
     });
 
     assertEquals(0, pending);
+  }
+
+  /**
+   * The timer thread sleeps until a far deadline (the only pending timer is an hour away); near
+   * timers scheduled afterwards by tasks on other threads (so, in the clock's other shards) must
+   * wake it. If a shard's wake-up were lost, a sleeper would sleep for the hour and the hang guard
+   * would report it.
+   */
+  @ParameterizedTest(name = "[{0}]")
+  @MethodSource("threadBackends")
+  void nearTimersFromEveryShard_wakeATimerThreadSleepingForAFarOne(Backend backend) {
+    int sleepers = 4 * Runtime.getRuntime().availableProcessors();
+    AtomicInteger woken = new AtomicInteger();
+
+    Weft.run(backend, () -> {
+      Event farArmed = new Event();
+      TaskGroup.run(outer -> {
+        outer.startSoon(() -> CancelScope.withTimeout(Duration.ofHours(1)).run(() -> {
+          farArmed.set();
+          Weft.sleepForever();
+        }));
+        farArmed.await();
+        TaskGroup.run(group -> {
+          for (int i = 0; i < sleepers; i++) {
+            group.startSoon(() -> {
+              Weft.sleep(Duration.ofMillis(1));
+              woken.incrementAndGet();
+            });
+          }
+        });
+        outer.cancelScope().cancel();
+      });
+      return null;
+    });
+
+    assertEquals(sleepers, woken.get());
   }
 }
