@@ -2,6 +2,8 @@ package dev.weft.benchmarks;
 
 import dev.weft.spi.Backend;
 import java.util.concurrent.TimeUnit;
+import dev.weft.internal.core.Waiter;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -25,10 +27,19 @@ public class OneToOneBenchmark {
   @Param({"0", "1", "16", "1024", "-1"})
   public int buffer;
 
+  /** Weft's parks, reported beside its throughput: the report divides the two (parks per item). */
+  @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.EVENTS)
+  public static class Parks {
+    public long parks;
+  }
+
   @Benchmark
   @OperationsPerInvocation(ITEMS)
-  public void weft() {
+  public void weft(Parks counters) {
+    long before = Waiter.parks();
     ChannelWorkloads.onWeft(Backend.virtualThreads(), Pipes::weft, buffer, 1, 1, 1, ITEMS);
+    counters.parks += Waiter.parks() - before;
   }
 
   @Benchmark

@@ -113,6 +113,11 @@ public final class Runs {
         public int spinsBeforePark() {
           return s.spinsBeforePark();
         }
+
+        @Override
+        public int spinsBeforeRendezvousPark() {
+          return s.spinsBeforeRendezvousPark();
+        }
       };
     }
 

@@ -43,6 +43,11 @@ final class ThreadScheduler implements Scheduler {
     return LockSupportParker.INSTANCE.spinsBeforePark();
   }
 
+  @Override
+  public int spinsBeforeRendezvousPark() {
+    return LockSupportParker.INSTANCE.spinsBeforeRendezvousPark();
+  }
+
   /**
    * Returns at once: the JDK already runs other tasks in parallel. (A virtual thread that never
    * blocks keeps its carrier; see docs/semantics.md, "Checkpoints".)

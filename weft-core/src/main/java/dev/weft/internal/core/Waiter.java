@@ -5,6 +5,7 @@ import dev.weft.internal.guard.StackHeadroom;
 import dev.weft.spi.Parker;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The one park primitive of Weft: a parked task's single waiter, which is either completed with a
@@ -13,9 +14,12 @@ import java.lang.invoke.VarHandle;
  * <pre>
  *            complete(v) wins the CAS
  *   WAITING ───────────────────────────▶ COMPLETED(v)
- *      │
- *      └───────────────────────────────▶ ABORTED
- *            abortForCancellation() wins the CAS
+ *      │  │
+ *      │  └────────────────────────────▶ ABORTED
+ *      │     abortForCancellation() wins the CAS
+ *      ▼
+ *   PARKED (the thread stopped spinning and parks; from here, the same two arrows, and the
+ *           winner unparks it)
  *
  *   both arrows, and that only one is taken: WaiterModelCheckTest#completeRacingAbort_exactlyOneWins
  *   the abort of a waiter published while its task is being cancelled:
@@ -31,9 +35,12 @@ import java.lang.invoke.VarHandle;
  * whether a waiter is "about to be cancelled".
  *
  * <h2>Implementation notes</h2>
- * {@code state} is the only mutable field; the CAS from WAITING is the single decision point.
- * The winner unparks the waiting thread after the CAS, so the value is published (volatile write)
- * before the thread can observe the new state. The thread re-checks {@code state} after every
+ * {@code state} is the only mutable field; the CAS from WAITING or PARKED to an outcome is the
+ * single decision point. A waiting thread may spin first (a rendezvous does); then it CASes WAITING
+ * to PARKED and parks. The winner of the decision unparks the thread only if it saw PARKED: a
+ * thread that is still spinning sees the outcome by itself, and if the decision came first, the
+ * thread's CAS to PARKED fails and it never parks. The value is published (volatile write) before
+ * the thread can observe the new state. The thread re-checks {@code state} after every
  * (possibly spurious) return from park. Cancellation reaches a waiting task through {@link
  * Task#parkedOn}: {@link #forCurrentThread} publishes the new waiter there and then re-checks the
  * task's {@code effective} flag, and the canceller sets that flag before it reads {@code parkedOn},
@@ -53,6 +60,7 @@ import java.lang.invoke.VarHandle;
 public final class Waiter<V> {
 
   private static final Object WAITING = new Object();
+  private static final Object PARKED = new Object(); // still waiting, and the thread parks
   private static final Object ABORTED = new Object();
   private static final Object NULL = new Object();
   private static final VarHandle STATE;
@@ -64,6 +72,9 @@ public final class Waiter<V> {
       throw new ExceptionInInitializerError(e);
     }
   }
+
+  /** Parks so far, process-wide; read by the benchmarks' parks-per-item figures. */
+  private static final LongAdder PARKS = new LongAdder();
 
   private volatile Object state = WAITING;
   private final Thread thread;
@@ -107,18 +118,27 @@ public final class Waiter<V> {
 
   /** Hands {@code value} to the waiting thread; returns {@code false} if it was already aborted. */
   public boolean complete(V value) {
-    if (STATE.compareAndSet(this, WAITING, value == null ? NULL : value)) {
-      parker.unpark(thread);
-      return true;
-    }
-    return false;
+    return decide(value == null ? NULL : value);
   }
 
   /** Aborts a cancellable wait; returns {@code false} if it was already completed. */
   boolean abortForCancellation() {
-    if (cancellable && STATE.compareAndSet(this, WAITING, ABORTED)) {
-      parker.unpark(thread);
-      return true;
+    return cancellable && decide(ABORTED);
+  }
+
+  /**
+   * The one decision: moves the state from waiting (spinning or parked) to {@code outcome}, and
+   * wakes the thread only if it parked; a thread that is still spinning sees the new state by
+   * itself, which spares it the unpark.
+   */
+  private boolean decide(Object outcome) {
+    for (Object s = state; s == WAITING || s == PARKED; s = state) {
+      if (STATE.compareAndSet(this, s, outcome)) {
+        if (s == PARKED) {
+          parker.unpark(thread);
+        }
+        return true;
+      }
     }
     return false;
   }
@@ -131,18 +151,31 @@ public final class Waiter<V> {
    *     aborted
    */
   public boolean await() {
+    return await(parker.spinsBeforePark());
+  }
+
+  /** {@link #await()} for one side of a rendezvous, which may spin longer before it parks. */
+  public boolean awaitRendezvous() {
+    return await(parker.spinsBeforeRendezvousPark());
+  }
+
+  private boolean await(int spinsBeforePark) {
     Task t = task;
     if (t != null) {
       t.lock.dropLeakedHolds(); // a stack overflow may have left it held: never park so
     }
-    for (int spins = parker.spinsBeforePark(); spins > 0 && state == WAITING; spins--) {
+    for (int spins = spinsBeforePark; spins > 0 && state == WAITING; spins--) {
       Thread.onSpinWait();
     }
+    // Announce the park: a completer that decides after this unparks us; one that decided before
+    // made this CAS fail, and we do not park at all.
+    STATE.compareAndSet(this, WAITING, PARKED);
     boolean interrupted = false;
     try {
-      while (state == WAITING) {
+      while (state == PARKED) {
         try {
           StackHeadroom.ensure(); // never overflow inside the JDK's own parking code
+          PARKS.increment();
           parker.park(this);
           if (Thread.interrupted()) {
             if (!interrupted && t != null) {
@@ -159,7 +192,7 @@ public final class Waiter<V> {
           // waiting and cancellable: take it back (the operation then had no effect) and throw.
           // Otherwise the outcome is not the error's: a completed wait returns its grant, which
           // must not be lost, and an uncancellable one waits on (H3).
-          if (cancellable && STATE.compareAndSet(this, WAITING, ABORTED)) {
+          if (cancellable && STATE.compareAndSet(this, PARKED, ABORTED)) {
             throw e;
           }
         }
@@ -182,6 +215,11 @@ public final class Waiter<V> {
     return state != ABORTED;
   }
 
+  /** Returns how many times waiters have parked in this process; for the benchmarks. */
+  public static long parks() {
+    return PARKS.sum();
+  }
+
   /** Returns the value handed over; valid after {@link #await()} returned {@code true}. */
   @SuppressWarnings("unchecked")
   public V value() {
@@ -191,7 +229,8 @@ public final class Waiter<V> {
 
   /** Returns whether nobody has completed or aborted this waiter yet. */
   public boolean isWaiting() {
-    return state == WAITING;
+    Object s = state;
+    return s == WAITING || s == PARKED;
   }
 
   /** The task that waits, or {@code null} for a thread outside Weft. */

@@ -153,7 +153,7 @@ public final class StreamCore<T> {
         Checkpoints.afterAbort(); // throws, unless a shield raised since hides the cancellation
         continue;
       }
-      if (node.waiter.await()) {
+      if ((maxBuffer == 0 ? node.waiter.awaitRendezvous() : node.waiter.await())) {
         Object outcome = node.waiter.value();
         if (outcome == DELIVERED) {
           return;
@@ -239,7 +239,7 @@ public final class StreamCore<T> {
         Checkpoints.afterAbort();
         continue;
       }
-      if (node.waiter.await()) {
+      if ((maxBuffer == 0 ? node.waiter.awaitRendezvous() : node.waiter.await())) {
         Object outcome = node.waiter.value();
         if (outcome == END_OF_STREAM) {
           throw endOfStream();
