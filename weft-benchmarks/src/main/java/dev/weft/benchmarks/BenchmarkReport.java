@@ -40,6 +40,9 @@ public final class BenchmarkReport {
           List.of("OneToOneBenchmark.jdkQueue:0", "OneToOneBenchmark.jox:0",
               "OneToOneBenchmark.linkedTransferQueue:0"),
           ">= 1.2x the better of SynchronousQueue and jox", 1.2),
+      new Channel("AnyIO 4.4.0 workload: rendezvous, receive in a shield",
+          "ShieldedReceiverBenchmark.weft", List.of("OneToOneBenchmark.jox:0"),
+          "(reference: jox without shields)", 0),
       new Channel("1P/1C buffer 1", "OneToOneBenchmark.weft:1",
           List.of("OneToOneBenchmark.jdkQueue:1", "OneToOneBenchmark.jox:1"), ">= 1.0x", 1.0),
       new Channel("1P/1C buffer 16", "OneToOneBenchmark.weft:16",
@@ -70,6 +73,17 @@ public final class BenchmarkReport {
       new Channel("semaphore(2), 4 tasks, vs unfair", "SyncBenchmark.weftSemaphore",
           List.of("SyncBenchmark.jdkSemaphore"), "(none; Weft's semaphore is fair)", 0));
 
+  /** A workload run on one carrier and on two: the second should make it faster. */
+  private record Scaling(String workload, String oneCarrier, String twoCarriers) {}
+
+  private static final List<Scaling> SCALING = List.of(
+      new Scaling("cancel scope enter+exit, 2 tasks", "ScalingBenchmark.scopes1Carrier",
+          "ScalingBenchmark.scopes2Carriers"),
+      new Scaling("deadline scope enter+exit, 2 tasks", "ScalingBenchmark.deadlineScopes1Carrier",
+          "ScalingBenchmark.deadlineScopes2Carriers"),
+      new Scaling("spawn+join of 100 children, 2 spawners", "ScalingBenchmark.spawnJoin1Carrier",
+          "ScalingBenchmark.spawnJoin2Carriers"));
+
   private static final List<Cost> COSTS = List.of(
       new Cost("checkpoint(), not cancelled", "RuntimeBenchmark.checkpoint", null, "<= 10 ns", 10),
       new Cost("cancel scope enter+exit", "RuntimeBenchmark.cancelScopeEnterExit", null,
@@ -99,8 +113,13 @@ public final class BenchmarkReport {
     for (RunResult r : results) {
       String name = r.getParams().getBenchmark().replaceFirst(".*\\.(\\w+\\.\\w+)$", "$1");
       String buffer = r.getParams().getParam("buffer");
-      scores.put(buffer == null ? name : name + ":" + buffer,
+      String key = buffer == null ? name : name + ":" + buffer;
+      scores.put(key,
           new double[] {r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()});
+      var parks = r.getSecondaryResults().get("parks");
+      if (parks != null) {
+        scores.put(key + "#parks", new double[] {parks.getScore(), parks.getScoreError()});
+      }
     }
     String table = table(profile, scores);
     System.out.println();
@@ -121,7 +140,8 @@ public final class BenchmarkReport {
         Runtime.version(), Runtime.getRuntime().availableProcessors(),
         System.getProperty("os.name"), System.getProperty("os.arch")));
     sb.append("| workload | Weft (M ops/s) | best baseline (M ops/s) | Weft / best |"
-        + " every baseline (M ops/s) | target |\n|---|---|---|---|---|---|\n");
+        + " every baseline (M ops/s) | Weft parks per item | target |\n"
+        + "|---|---|---|---|---|---|---|\n");
     for (Channel c : CHANNELS) {
       double[] weft = scores.get(c.weft());
       if (weft == null) {
@@ -139,10 +159,24 @@ public final class BenchmarkReport {
         }
       }
       double ratio = best == null ? Double.NaN : weft[0] / scores.get(best)[0];
-      sb.append(String.format(Locale.ROOT, "| %s | %.2f ± %.2f | %s %.2f | **%.2fx** | %s | %s |%n",
+      double[] parks = scores.get(c.weft() + "#parks");
+      sb.append(String.format(Locale.ROOT,
+          "| %s | %.2f ± %.2f | %s %.2f | **%.2fx** | %s | %s | %s |%n",
           c.workload(), weft[0] / 1e6, weft[1] / 1e6, best == null ? "-" : label(best),
           best == null ? Double.NaN : scores.get(best)[0] / 1e6, ratio, String.join(", ", all),
+          parks == null ? "-" : String.format(Locale.ROOT, "%.3f", parks[0] / weft[0]),
           c.target()));
+    }
+    sb.append("\n| scaling (M ops/s) | 1 carrier | 2 carriers | 2 / 1 | target |\n"
+        + "|---|---|---|---|---|\n");
+    for (Scaling c : SCALING) {
+      double[] one = scores.get(c.oneCarrier());
+      double[] two = scores.get(c.twoCarriers());
+      if (one == null || two == null) {
+        continue;
+      }
+      sb.append(String.format(Locale.ROOT, "| %s | %.2f ± %.2f | %.2f ± %.2f | **%.2fx** | >= 1.6x |%n",
+          c.workload(), one[0] / 1e6, one[1] / 1e6, two[0] / 1e6, two[1] / 1e6, two[0] / one[0]));
     }
     sb.append("\n| runtime cost | Weft (ns/op) | baseline (ns/op) | baseline / Weft | target |\n"
         + "|---|---|---|---|---|\n");

@@ -29,7 +29,7 @@ public class OneToOneBenchmark {
 
   /** Weft's parks, reported beside its throughput: the report divides the two (parks per item). */
   @State(Scope.Thread)
-  @AuxCounters(AuxCounters.Type.EVENTS)
+  @AuxCounters(AuxCounters.Type.OPERATIONS)
   public static class Parks {
     public long parks;
   }

@@ -7,6 +7,7 @@ import dev.weft.internal.core.Rethrow;
 import dev.weft.internal.sync.Holders;
 import dev.weft.internal.sync.WaitQueue;
 import dev.weft.internal.core.Checkpoints;
+import dev.weft.internal.core.Task;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -148,12 +149,13 @@ public final class CapacityLimiter {
    */
   public void acquireOnBehalfOf(Object borrower) {
     Objects.requireNonNull(borrower, "borrower");
-    Checkpoints.checkpoint();
+    Task me = Task.current();
+    Checkpoints.checkpoint(me);
     Claim claim = claim(borrower);
     try {
       // A grant means admitLocked already made the claim a holder.
       waiters.acquireAfterCheckpoint(
-          claim, () -> borrowLocked(claim), this, "borrow a token from");
+          me, claim, () -> borrowLocked(claim), this, "borrow a token from");
     } finally {
       if (claim.state != Claim.HOLDING) {
         unclaim(claim); // cancelled: it borrowed nothing

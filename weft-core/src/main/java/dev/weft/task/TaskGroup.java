@@ -127,7 +127,7 @@ public final class TaskGroup {
   public void startSoon(String name, ThrowingRunnable<?> task) {
     Objects.requireNonNull(task, "task");
     Task caller = Task.require("TaskGroup.startSoon");
-    StackHeadroom.ensureGenerously(); // never half-way through starting a task
+    StackHeadroom.ensure(); // never half-way through starting a task
     group.spawn(caller, name, self -> task.run(), null);
   }
 

@@ -14,7 +14,14 @@ public final class Checkpoints {
 
   /** Lets other tasks run, then throws if the current task is cancelled. */
   public static void checkpoint() {
-    Task t = Task.current();
+    checkpoint(Task.current());
+  }
+
+  /**
+   * {@link #checkpoint()} for a caller that looked up the current task itself ({@code null} on a
+   * thread outside Weft), so that an operation looks it up once.
+   */
+  public static void checkpoint(Task t) {
     if (t == null) {
       throwIfForeignInterrupted();
       return;
@@ -52,7 +59,11 @@ public final class Checkpoints {
    * (or volatile write) orders it before this read.
    */
   public static boolean cancelledNow() {
-    Task t = Task.current();
+    return cancelledNow(Task.current());
+  }
+
+  /** {@link #cancelledNow()} for the current task {@code t} ({@code null} outside Weft). */
+  public static boolean cancelledNow(Task t) {
     return t != null ? t.innermost.effective : Thread.currentThread().isInterrupted();
   }
 

@@ -102,7 +102,16 @@ public final class Waiter<V> {
    */
   public static <V> Waiter<V> forCurrentThread(
       boolean cancellable, Object resource, String operation) {
-    Task t = Task.current();
+    return forTask(Task.current(), cancellable, resource, operation);
+  }
+
+  /**
+   * As {@link #forCurrentThread}, for a caller that looked up the current task itself.
+   *
+   * @param t the current task, or {@code null} on a thread outside Weft
+   */
+  public static <V> Waiter<V> forTask(
+      Task t, boolean cancellable, Object resource, String operation) {
     Waiter<V> w = new Waiter<>(t, cancellable, resource, operation);
     if (t != null) {
       // Reachable by a canceller before any completer can see it: the caller creates the waiter

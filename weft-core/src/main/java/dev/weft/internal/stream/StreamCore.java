@@ -2,6 +2,7 @@ package dev.weft.internal.stream;
 
 import dev.weft.internal.guard.CriticalLock;
 import dev.weft.internal.core.Checkpoints;
+import dev.weft.internal.core.Task;
 import dev.weft.internal.core.Waiter;
 import dev.weft.stream.BrokenResourceException;
 import dev.weft.stream.ClosedResourceException;
@@ -133,17 +134,18 @@ public final class StreamCore<T> {
 
   public void send(Handle handle, T item) {
     requireItem(item, "send");
-    Checkpoints.checkpoint();
+    Task me = Task.current(); // looked up once for the whole operation
+    Checkpoints.checkpoint(me);
     while (true) {
       SendNode node = null;
       try {
         lock.lock();
         // The linearization point: cancelled now, the send takes no effect (see cancelledNow).
-        if (!Checkpoints.cancelledNow()) {
+        if (!Checkpoints.cancelledNow(me)) {
           if (offerLocked(handle, item)) {
             return;
           }
-          node = new SendNode(Waiter.forCurrentThread(true, this, "send to"), item, handle);
+          node = new SendNode(Waiter.forTask(me, true, this, "send to"), item, handle);
           senders.add(node);
         }
       } finally {
@@ -215,13 +217,14 @@ public final class StreamCore<T> {
 
   @SuppressWarnings("unchecked")
   public T receive(Handle handle) {
-    Checkpoints.checkpoint();
+    Task me = Task.current(); // looked up once for the whole operation
+    Checkpoints.checkpoint(me);
     while (true) {
       ReceiveNode node = null;
       try {
         lock.lock();
         // The linearization point: cancelled now, the receive takes nothing (see cancelledNow).
-        if (!Checkpoints.cancelledNow()) {
+        if (!Checkpoints.cancelledNow(me)) {
           Object item = pollLocked(handle);
           if (item != null) {
             return (T) item;
@@ -229,7 +232,7 @@ public final class StreamCore<T> {
           if (openSenders == 0) {
             throw endOfStream();
           }
-          node = new ReceiveNode(Waiter.forCurrentThread(true, this, "receive from"), handle);
+          node = new ReceiveNode(Waiter.forTask(me, true, this, "receive from"), handle);
           receivers.add(node);
         }
       } finally {

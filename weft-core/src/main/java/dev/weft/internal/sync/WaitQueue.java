@@ -2,6 +2,7 @@ package dev.weft.internal.sync;
 
 import dev.weft.internal.guard.CriticalLock;
 import dev.weft.internal.core.Checkpoints;
+import dev.weft.internal.core.Task;
 import dev.weft.internal.core.Waiter;
 import java.util.ArrayDeque;
 import java.util.function.BooleanSupplier;
@@ -58,8 +59,13 @@ public final class WaitQueue<K> {
    *     by a grant)
    */
   public Node<K> enqueue(K key, boolean cancellable, Object resource, String operation) {
+    return enqueue(Task.current(), key, cancellable, resource, operation);
+  }
+
+  private Node<K> enqueue(
+      Task me, K key, boolean cancellable, Object resource, String operation) {
     assert lock.isHeldByCurrentThread();
-    Node<K> node = new Node<>(Waiter.forCurrentThread(cancellable, resource, operation), key);
+    Node<K> node = new Node<>(Waiter.forTask(me, cancellable, resource, operation), key);
     nodes.add(node);
     return node;
   }
@@ -71,23 +77,28 @@ public final class WaitQueue<K> {
    * throws the cancellation, unless a shield raised since hides it: then try again.
    */
   public void acquire(K key, BooleanSupplier tryTakeLocked, Object resource, String operation) {
-    Checkpoints.checkpoint();
-    acquireAfterCheckpoint(key, tryTakeLocked, resource, operation);
+    Task me = Task.current(); // looked up once for the whole operation
+    Checkpoints.checkpoint(me);
+    acquireAfterCheckpoint(me, key, tryTakeLocked, resource, operation);
   }
 
-  /** {@link #acquire} for a caller that has made the opening checkpoint itself. */
+  /**
+   * {@link #acquire} for a caller that has made the opening checkpoint itself.
+   *
+   * @param me the current task, or {@code null} on a thread outside Weft
+   */
   public void acquireAfterCheckpoint(
-      K key, BooleanSupplier tryTakeLocked, Object resource, String operation) {
+      Task me, K key, BooleanSupplier tryTakeLocked, Object resource, String operation) {
     while (true) {
       Node<K> node = null;
       try {
         lock.lock();
         // The linearization point: cancelled now, the acquire takes nothing (see cancelledNow).
-        if (!Checkpoints.cancelledNow()) {
+        if (!Checkpoints.cancelledNow(me)) {
           if (tryTakeLocked.getAsBoolean()) {
             return;
           }
-          node = enqueue(key, true, resource, operation);
+          node = enqueue(me, key, true, resource, operation);
         }
       } finally {
         lock.unlockIfHeld();
