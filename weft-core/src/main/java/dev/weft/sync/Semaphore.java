@@ -3,8 +3,12 @@ package dev.weft.sync;
 import dev.weft.internal.guard.CriticalLock;
 import dev.weft.ThrowingRunnable;
 import dev.weft.ThrowingSupplier;
+import dev.weft.internal.core.Checkpoints;
 import dev.weft.internal.core.Rethrow;
+import dev.weft.internal.core.Task;
 import dev.weft.internal.sync.WaitQueue;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.OptionalInt;
 
@@ -40,11 +44,23 @@ import java.util.OptionalInt;
 public final class Semaphore {
 
   /*
-   * Implementation notes. `lock` guards `value` and `waiters`. Invariants: 0 <= value <= maxValue,
-   * and value > 0 ⇒ waiters is empty. The second holds because a task queues only when value is 0,
-   * and release() increments value only after grantNext() found no live waiter (dropping every
-   * aborted node it met). So acquire/tryAcquire look only at `value`, and a task never queues
-   * behind cancelled waiters alone (AnyIO #1145).
+   * Implementation notes. `state` packs the value and a QUEUED bit: value << 1 | queued. It is
+   * changed only by CAS. `lock` guards `waiters`, and the QUEUED bit is set and cleared only under
+   * it: set (when the value is 0) before a task queues, cleared when a release finds the queue
+   * empty. Invariants: 0 <= value <= maxValue, and value > 0 ⇒ QUEUED is clear ⇒ no live waiter.
+   * The value rises only by a fast release (which needs QUEUED clear) or under the lock after
+   * grantNext() found no live waiter (dropping every aborted node it met), so a task never queues
+   * behind cancelled waiters alone (AnyIO #1145). A set QUEUED bit over a queue whose waiters have
+   * all gone is harmless: it sends operations to the locked path, whose next release clears it.
+   *
+   * Fast paths, with no lock: an acquire CASes value down when QUEUED is clear and value > 0; a
+   * release CASes it up when QUEUED is clear. With QUEUED set (or the CAS lost to a change of the
+   * bit) they take the lock. A fair semaphore thus costs one CAS per operation while nobody waits.
+   * P4 (a cancellation that returned first wins): a fast acquire reads the task's cancellation
+   * again after its CAS; if a cancel() came first, the release that made the permit available
+   * started after it and the CAS saw that release, so this read sees the cancellation: the permit
+   * is given back by a release, and the acquire throws having taken nothing (for a moment the
+   * permit was out, which a concurrent tryAcquire may have seen).
    *
    * A permit handed to a waiter never passes through `value`: the grant is the waiter's CAS, made
    * under the lock. If the CAS fails, the waiter's task was cancelled first and got nothing; the
@@ -52,14 +68,26 @@ public final class Semaphore {
    * task holding a permit, which it releases as usual (withPermit does so on the way out).
    */
 
+  private static final long QUEUED = 1L;
+  private static final long ONE = 2L; // one permit, in `state`
+  private static final VarHandle STATE;
+
+  static {
+    try {
+      STATE = MethodHandles.lookup().findVarHandle(Semaphore.class, "state", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final CriticalLock lock = new CriticalLock();
   private final WaitQueue<Void> waiters = WaitQueue.create(lock); // guarded by lock
   private final int maxValue; // Integer.MAX_VALUE when unbounded
   private final boolean bounded;
-  private int value; // guarded by lock
+  private volatile long state; // value << 1 | QUEUED; changed by CAS only
 
   private Semaphore(int initialValue, int maxValue, boolean bounded) {
-    this.value = initialValue;
+    this.state = (long) initialValue << 1;
     this.maxValue = maxValue;
     this.bounded = bounded;
   }
@@ -107,7 +135,46 @@ public final class Semaphore {
    *     (or, on a thread outside Weft, interrupted); it then took none
    */
   public void acquire() {
-    waiters.acquire(null, this::takeLocked, this, "acquire"); // a release hands us its permit
+    Task me = Task.current();
+    Checkpoints.checkpoint(me);
+    while (tryFastTake()) {
+      if (!Checkpoints.cancelledNow(me)) {
+        return; // the CAS was the acquire, and no cancellation came before it (P4)
+      }
+      release(); // a cancellation that returned first wins: give the permit back
+      Checkpoints.afterAbort(); // throws, unless a shield raised since hides the cancellation
+    }
+    while (true) {
+      WaitQueue.Node<Void> node = null;
+      boolean cancelled = false;
+      try {
+        lock.lock();
+        if (Checkpoints.cancelledNow(me)) {
+          cancelled = true;
+        } else if (takeLocked(true)) {
+          // A fast release does not take the lock, so it may have made this permit available
+          // after the check above: the take is the linearization point, and is checked again.
+          if (!Checkpoints.cancelledNow(me)) {
+            return;
+          }
+          giveBackLocked();
+          cancelled = true;
+        } else {
+          node = waiters.enqueue(me, null, true, this, "acquire"); // QUEUED is set
+        }
+      } finally {
+        lock.unlockIfHeld();
+      }
+      if (node != null && waiters.await(node)) {
+        return; // a release handed us its permit
+      }
+      Checkpoints.afterAbort(); // throws, unless a shield raised since hides the cancellation
+    }
+  }
+
+  /** Puts back a permit just taken with the value above 0, so nobody waits. Lock held. */
+  private void giveBackLocked() {
+    STATE.getAndAdd(this, ONE);
   }
 
   /**
@@ -117,22 +184,45 @@ public final class Semaphore {
    *     imply that)
    */
   public boolean tryAcquire() {
+    if (tryFastTake()) {
+      return true;
+    }
     try {
       lock.lock();
-      return takeLocked();
+      return takeLocked(false);
     } finally {
       lock.unlockIfHeld();
     }
   }
 
-  private boolean takeLocked() {
-    assert lock.isHeldByCurrentThread();
-    if (value > 0) {
-      assert waiters.isEmpty() : "no task waits while permits are available";
-      value--;
-      return true;
+  /** Takes a permit with one CAS if one is free and nobody queues; false otherwise. */
+  private boolean tryFastTake() {
+    for (long s = state; (s & QUEUED) == 0 && s >= ONE; s = state) {
+      if (STATE.compareAndSet(this, s, s - ONE)) {
+        return true;
+      }
     }
     return false;
+  }
+
+  /**
+   * Takes a permit if one is free; otherwise, if {@code aboutToQueue}, sets QUEUED (so that fast
+   * releases take the lock and find the caller's node). Lock held.
+   */
+  private boolean takeLocked(boolean aboutToQueue) {
+    assert lock.isHeldByCurrentThread();
+    while (true) {
+      long s = state;
+      if (s >= ONE) {
+        assert (s & QUEUED) == 0 : "no task waits while permits are available";
+        if (STATE.compareAndSet(this, s, s - ONE)) {
+          return true;
+        }
+      } else if (!aboutToQueue || (s & QUEUED) != 0
+          || STATE.compareAndSet(this, s, s | QUEUED)) {
+        return false; // value 0 (and, for a caller about to queue, QUEUED set)
+      }
+    }
   }
 
   /**
@@ -143,20 +233,50 @@ public final class Semaphore {
    *     #bounded bounded} semaphore, or at {@link Integer#MAX_VALUE}; the value is unchanged
    */
   public void release() {
+    for (long s = state; (s & QUEUED) == 0; s = state) {
+      if ((s >>> 1) == maxValue) {
+        throw tooManyReleases();
+      }
+      if (STATE.compareAndSet(this, s, s + ONE)) {
+        return;
+      }
+    }
     try {
       lock.lock();
       if (waiters.grantNext() != null) {
+        if (waiters.isEmpty()) {
+          clearQueuedLocked();
+        }
         return; // handed to a waiter: the value does not change, so it never counts against max
       }
-      if (value == maxValue) {
-        throw new IllegalStateException(bounded
-            ? "semaphore released too many times: its value is already at maxValue " + maxValue
-            : "semaphore released too many times: its value is already Integer.MAX_VALUE");
+      clearQueuedLocked();
+      while (true) {
+        long s = state;
+        if ((s >>> 1) == maxValue) {
+          throw tooManyReleases();
+        }
+        if (STATE.compareAndSet(this, s, s + ONE)) {
+          return;
+        }
       }
-      value++;
     } finally {
       lock.unlockIfHeld();
     }
+  }
+
+  /** Clears QUEUED once no task waits any more. Lock held. */
+  private void clearQueuedLocked() {
+    for (long s = state; (s & QUEUED) != 0; s = state) {
+      if (STATE.compareAndSet(this, s, s & ~QUEUED)) {
+        return;
+      }
+    }
+  }
+
+  private IllegalStateException tooManyReleases() {
+    return new IllegalStateException(bounded
+        ? "semaphore released too many times: its value is already at maxValue " + maxValue
+        : "semaphore released too many times: its value is already Integer.MAX_VALUE");
   }
 
   /**
@@ -198,12 +318,7 @@ public final class Semaphore {
 
   /** Returns the number of permits available now. */
   public int value() {
-    try {
-      lock.lock();
-      return value;
-    } finally {
-      lock.unlockIfHeld();
-    }
+    return (int) (state >>> 1);
   }
 
   /** Returns the maximum value of a {@linkplain #bounded bounded} semaphore; empty otherwise. */
@@ -215,7 +330,7 @@ public final class Semaphore {
   public Statistics statistics() {
     try {
       lock.lock();
-      return new Statistics(value, waiters.size());
+      return new Statistics(value(), waiters.size());
     } finally {
       lock.unlockIfHeld();
     }

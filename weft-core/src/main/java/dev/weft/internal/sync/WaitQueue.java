@@ -62,7 +62,11 @@ public final class WaitQueue<K> {
     return enqueue(Task.current(), key, cancellable, resource, operation);
   }
 
-  private Node<K> enqueue(
+  /**
+   * As {@link #enqueue(Object, boolean, Object, String)}, for a caller that looked up the current
+   * task itself ({@code null} on a thread outside Weft). Lock held.
+   */
+  public Node<K> enqueue(
       Task me, K key, boolean cancellable, Object resource, String operation) {
     assert lock.isHeldByCurrentThread();
     Node<K> node = new Node<>(Waiter.forTask(me, cancellable, resource, operation), key);
