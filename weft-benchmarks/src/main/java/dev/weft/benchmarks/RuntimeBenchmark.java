@@ -122,4 +122,22 @@ public class RuntimeBenchmark {
       t.join();
     }
   }
+
+  /**
+   * The same from a virtual thread, as a Weft task spawns: the like-for-like baseline for {@link
+   * #taskGroupSpawnAndJoin} (a platform spawner hands every start to the scheduler from outside
+   * and leaves both carriers to the children).
+   */
+  @Benchmark
+  @OperationsPerInvocation(CHILDREN)
+  public void rawVirtualThreadsStartAndJoinFromAVirtualThread() throws InterruptedException {
+    Thread spawner = Thread.ofVirtual().start(() -> {
+      try {
+        rawVirtualThreadsStartAndJoin();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    spawner.join();
+  }
 }

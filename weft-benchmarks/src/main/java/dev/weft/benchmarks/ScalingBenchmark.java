@@ -20,7 +20,9 @@ import org.openjdk.jmh.annotations.State;
  * cancel scopes (plain, or with a deadline that does not fire), or spawn and join groups of empty
  * children, on a virtual-thread scheduler of one carrier and of two
  * ({@code -Djdk.virtualThreadScheduler.parallelism}, one JVM fork each). Operations per second
- * over all tasks; the report divides the two-carrier figure by the one-carrier one (ADR 0007).
+ * over all tasks; the report divides the two-carrier figure by the one-carrier one (ADR 0007). The
+ * same spawn+join done with raw virtual threads (two spawning threads, no Weft) shows how far the
+ * JDK's own thread start and join scale on the same machine.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -76,6 +78,47 @@ public class ScalingBenchmark {
   @OperationsPerInvocation(TASKS * GROUPS * CHILDREN)
   public void spawnJoin2Carriers() {
     inTasks(ScalingBenchmark::spawnAndJoin);
+  }
+
+  @Benchmark
+  @Fork(jvmArgsAppend = ONE)
+  @OperationsPerInvocation(TASKS * GROUPS * CHILDREN)
+  public void rawSpawnJoin1Carrier() throws InterruptedException {
+    inRawThreads();
+  }
+
+  @Benchmark
+  @Fork(jvmArgsAppend = TWO)
+  @OperationsPerInvocation(TASKS * GROUPS * CHILDREN)
+  public void rawSpawnJoin2Carriers() throws InterruptedException {
+    inRawThreads();
+  }
+
+  /** {@value #TASKS} virtual threads, each starting and joining groups of raw virtual threads. */
+  private static void inRawThreads() throws InterruptedException {
+    Thread[] spawners = new Thread[TASKS];
+    for (int i = 0; i < TASKS; i++) {
+      spawners[i] = Thread.ofVirtual().start(ScalingBenchmark::rawSpawnAndJoin);
+    }
+    for (Thread t : spawners) {
+      t.join();
+    }
+  }
+
+  private static void rawSpawnAndJoin() {
+    Thread[] children = new Thread[CHILDREN];
+    try {
+      for (int g = 0; g < GROUPS; g++) {
+        for (int c = 0; c < CHILDREN; c++) {
+          children[c] = Thread.ofVirtual().start(() -> {});
+        }
+        for (Thread child : children) {
+          child.join();
+        }
+      }
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Runs {@code work} in each of {@value #TASKS} tasks of one run. */
