@@ -9,6 +9,10 @@ package dev.weft;
  */
 @FunctionalInterface
 public interface ThrowingRunnable<X extends Exception> {
-  /** Runs the body. */
+  /**
+   * Runs the body.
+   *
+   * @throws X if the body fails with it
+   */
   void run() throws X;
 }

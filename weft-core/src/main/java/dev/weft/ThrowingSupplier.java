@@ -9,6 +9,11 @@ package dev.weft;
  */
 @FunctionalInterface
 public interface ThrowingSupplier<T, X extends Exception> {
-  /** Runs the body and returns its result. */
+  /**
+   * Runs the body and returns its result.
+   *
+   * @return the body's result
+   * @throws X if the body fails with it
+   */
   T get() throws X;
 }

@@ -25,7 +25,15 @@ public final class Weft {
 
   /**
    * Runs {@code main} as the root task of a new run on virtual threads, and returns its result.
+   * The same as {@code run(Backend.virtualThreads(), main)}.
    *
+   * @param <T> the type of the result of {@code main}
+   * @param <X> the checked exception {@code main} may throw
+   * @param main the root task's body
+   * @return what {@code main} returned
+   * @throws X what {@code main} throws; unchecked exceptions propagate unchanged
+   * @throws NullPointerException if {@code main} is null
+   * @throws IllegalStateException if called from inside a Weft task (start a task group instead)
    * @see #run(Backend, ThrowingSupplier)
    */
   public static <T, X extends Exception> T run(ThrowingSupplier<T, X> main) throws X {
@@ -40,7 +48,14 @@ public final class Weft {
    * root scope); {@code run} still waits for the run to end, and the thread's interrupt status
    * stays set.
    *
-   * @throws X what {@code main} throws; unchecked exceptions propagate unchanged
+   * @param <T> the type of the result of {@code main}
+   * @param <X> the checked exception {@code main} may throw
+   * @param backend the backend that runs the tasks and provides the clock
+   * @param main the root task's body
+   * @return what {@code main} returned
+   * @throws X what {@code main} throws, the same object; unchecked exceptions and errors
+   *     propagate unchanged
+   * @throws NullPointerException if {@code backend} or {@code main} is null
    * @throws IllegalStateException if called from inside a Weft task (start a task group instead)
    */
   public static <T, X extends Exception> T run(Backend backend, ThrowingSupplier<T, X> main)
@@ -81,6 +96,7 @@ public final class Weft {
    *
    * @param duration at least zero and at most {@link Long#MAX_VALUE} nanoseconds
    * @throws dev.weft.cancel.CancelledException if the current task is or becomes cancelled
+   * @throws NullPointerException if {@code duration} is null
    * @throws IllegalArgumentException if {@code duration} is negative or too long
    * @throws IllegalStateException if the caller is not a Weft task
    */
@@ -95,6 +111,8 @@ public final class Weft {
   /**
    * Sleeps until {@code deadline} on the run's clock. A checkpoint, also when it has passed.
    *
+   * @param deadline when to wake up; {@link Deadline#NEVER} sleeps until cancelled
+   * @throws NullPointerException if {@code deadline} is null
    * @throws dev.weft.cancel.CancelledException if the current task is or becomes cancelled
    * @throws IllegalStateException if the caller is not a Weft task
    */
@@ -106,6 +124,7 @@ public final class Weft {
    * Sleeps until the current task is cancelled.
    *
    * @throws dev.weft.cancel.CancelledException always, once the task is cancelled
+   * @throws IllegalStateException if the caller is not a Weft task
    */
   public static void sleepForever() {
     Checkpoints.sleepUntil(Scope.NEVER);
@@ -116,6 +135,7 @@ public final class Weft {
    * first shielded one; {@link Deadline#PAST} if one of them is cancelled, {@link Deadline#NEVER}
    * if none has a deadline.
    *
+   * @return the earliest deadline that applies to the current task now
    * @throws IllegalStateException if the caller is not a Weft task
    */
   public static Deadline currentEffectiveDeadline() {

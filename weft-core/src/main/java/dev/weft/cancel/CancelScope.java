@@ -76,7 +76,11 @@ public final class CancelScope {
     this.node = new Scope(this, deadline, relativeTimeoutNanos, shielded);
   }
 
-  /** Returns a new scope without deadline or shield. */
+  /**
+   * Returns a new scope without deadline or shield.
+   *
+   * @return a new scope, not yet entered
+   */
   public static CancelScope create() {
     return new CancelScope(Scope.NEVER, -1, false);
   }
@@ -85,6 +89,8 @@ public final class CancelScope {
    * Returns a new scope that cancels itself at {@code deadline}.
    *
    * @param deadline a point on the run's clock, or {@link Deadline#NEVER}
+   * @return a new scope, not yet entered
+   * @throws NullPointerException if {@code deadline} is null
    */
   public static CancelScope withDeadline(Deadline deadline) {
     Objects.requireNonNull(deadline, "deadline");
@@ -96,13 +102,19 @@ public final class CancelScope {
    * entered, {@link #deadline()} is {@link Deadline#NEVER}.
    *
    * @param timeout at least zero and at most {@link Long#MAX_VALUE} nanoseconds (about 292 years)
+   * @return a new scope, not yet entered
+   * @throws NullPointerException if {@code timeout} is null
    * @throws IllegalArgumentException if {@code timeout} is negative or too long
    */
   public static CancelScope withTimeout(Duration timeout) {
     return new CancelScope(Scope.NEVER, Durations.toNanos(timeout, "timeout"), false);
   }
 
-  /** Returns a new shielded scope, for cleanup that must not be interrupted by cancellation. */
+  /**
+   * Returns a new shielded scope, for cleanup that must not be interrupted by cancellation.
+   *
+   * @return a new shielded scope, not yet entered
+   */
   public static CancelScope shielded() {
     return new CancelScope(Scope.NEVER, -1, true);
   }
@@ -115,8 +127,13 @@ public final class CancelScope {
    * propagates unchanged, except that an {@link InterruptedException} thrown while the task is
    * cancelled becomes that cancellation.
    *
+   * @param <X> the checked exception the body may throw
+   * @param body the code to run inside this scope
    * @throws IllegalStateException if this scope was already entered, or the caller is not a Weft
    *     task
+   * @throws NullPointerException if {@code body} is null
+   * @throws CancelledException a cancellation that this scope does not catch: one aimed at a
+   *     cancelled scope outside it, or one raised elsewhere
    * @throws X what the body throws
    */
   public <X extends Exception> void run(ThrowingRunnable<X> body) throws X {
@@ -133,8 +150,16 @@ public final class CancelScope {
    * caught its own cancellation (or the body returned {@code null}; {@link #cancelledCaught()}
    * tells the two apart). Otherwise as {@link #run}.
    *
+   * @param <T> the type of the body's result
+   * @param <X> the checked exception the body may throw
+   * @param body the code to run inside this scope
+   * @return the body's result, or empty if this scope caught its own cancellation or the body
+   *     returned {@code null}
    * @throws IllegalStateException if this scope was already entered, or the caller is not a Weft
    *     task
+   * @throws NullPointerException if {@code body} is null
+   * @throws CancelledException a cancellation that this scope does not catch: one aimed at a
+   *     cancelled scope outside it, or one raised elsewhere
    * @throws X what the body throws
    */
   public <T, X extends Exception> Optional<T> call(ThrowingSupplier<T, X> body) throws X {
@@ -168,40 +193,69 @@ public final class CancelScope {
    * after exit, this has no effect but {@link #cancelCalled()}.
    *
    * @param reason why, shown in the {@link CancelledException}
+   * @throws NullPointerException if {@code reason} is null
    */
   public void cancel(String reason) {
     node.cancel(Objects.requireNonNull(reason, "reason"));
   }
 
-  /** Returns whether this scope was cancelled, by {@link #cancel} or by its deadline. */
+  /**
+   * Returns whether this scope was cancelled, by {@link #cancel} or by its deadline. Stays
+   * {@code true} once it is; also set by a cancel after the scope was left.
+   *
+   * @return {@code true} if this scope has been cancelled
+   */
   public boolean cancelCalled() {
     return node.cancelCalled();
   }
 
-  /** Returns whether this scope caught its own cancellation when it was left. */
+  /**
+   * Returns whether this scope caught its own cancellation when it was left. A cancelled scope
+   * left without reaching a checkpoint caught nothing.
+   *
+   * @return {@code true} if this scope swallowed a {@link CancelledException} on exit
+   */
   public boolean cancelledCaught() {
     return node.cancelledCaught();
   }
 
-  /** Returns this scope's deadline, or {@link Deadline#NEVER}. */
+  /**
+   * Returns this scope's deadline, or {@link Deadline#NEVER}. A scope made by {@link
+   * #withTimeout} has none until it is entered.
+   *
+   * @return this scope's current deadline
+   */
   public Deadline deadline() {
     return Deadline.ofNanos(node.deadline());
   }
 
   /**
    * Moves this scope's deadline; while the scope is active, the new deadline replaces the old one
-   * at once (a deadline that has passed cancels the scope).
+   * at once (a deadline that has passed cancels the scope). Set before entry, it replaces the
+   * relative timeout of a scope made by {@link #withTimeout}.
+   *
+   * @param deadline the new deadline, or {@link Deadline#NEVER} for none
+   * @throws NullPointerException if {@code deadline} is null
    */
   public void setDeadline(Deadline deadline) {
     node.setDeadline(Objects.requireNonNull(deadline, "deadline").toNanos());
   }
 
-  /** Returns whether this scope is shielded from outer cancellation. */
+  /**
+   * Returns whether this scope is shielded from outer cancellation.
+   *
+   * @return {@code true} if the shield is raised
+   */
   public boolean isShielded() {
     return node.shielded();
   }
 
-  /** Raises or lowers the shield, effective at once for every task in the scope. */
+  /**
+   * Raises or lowers the shield, effective at once for every task in the scope. Lowering it while
+   * a scope outside is cancelled aborts a wait in progress at once.
+   *
+   * @param shielded {@code true} to hide outer cancellations, {@code false} to expose them again
+   */
   public void setShielded(boolean shielded) {
     node.setShielded(shielded);
   }

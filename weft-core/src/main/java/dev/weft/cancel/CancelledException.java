@@ -20,7 +20,10 @@ public final class CancelledException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final transient CancelScope scope;
+  /** Why the scope was cancelled; see {@link #reason()}. */
   private final String reason;
+
+  /** Whether the scope was cancelled because its deadline expired. */
   private final boolean deadlineExpired;
 
   CancelledException(
@@ -46,17 +49,33 @@ public final class CancelledException extends RuntimeException {
   /**
    * Returns the scope whose cancellation this is, or {@code null} when a thread outside Weft was
    * interrupted.
+   *
+   * <p>The scope is not serialized: a deserialized exception returns {@code null}.
+   *
+   * @return the scope this cancellation is aimed at, or {@code null}
    */
   public CancelScope scope() {
     return scope;
   }
 
-  /** Returns the reason given to {@link CancelScope#cancel(String)}, or a description. */
+  /**
+   * Returns the reason given to {@link CancelScope#cancel(String)}, or a description of what
+   * cancelled the scope (its deadline passed, a task of its group failed, a thread outside Weft
+   * was interrupted). Unlike the message, it does not name who called {@code cancel}.
+   *
+   * @return the reason, never {@code null}
+   */
   public String reason() {
     return reason;
   }
 
-  /** Returns whether the scope was cancelled because its deadline expired. */
+  /**
+   * Returns whether the scope was cancelled because its deadline expired; then the message starts
+   * with "deadline expired" rather than "cancelled".
+   *
+   * @return {@code true} if the scope's deadline expired, {@code false} if it was cancelled
+   *     otherwise
+   */
   public boolean deadlineExpired() {
     return deadlineExpired;
   }

@@ -15,25 +15,43 @@ import java.util.Set;
  */
 public interface Backend {
 
-  /** Returns a short name for reports and test names, such as {@code "virtual"}. */
+  /**
+   * Returns a short name for reports and test names, such as {@code "virtual"}.
+   *
+   * @return this backend's name
+   */
   String name();
 
-  /** Creates the scheduler of one run. Called by {@code Weft.run}. */
+  /**
+   * Creates the scheduler of one run. Called by {@code Weft.run}, once per run.
+   *
+   * @return a new scheduler, which Weft closes when the run has ended
+   */
   Scheduler open();
 
-  /** Returns what this backend can do beyond the common semantics; empty by default. */
+  /**
+   * Returns what this backend can do beyond the common semantics; empty by default.
+   *
+   * @return the features of this backend
+   */
   default Set<BackendFeature> features() {
     return Set.of();
   }
 
   /**
    * Each task runs on its own virtual thread; the clock is {@link System#nanoTime()}. The default.
+   *
+   * @return the virtual-thread backend
    */
   static Backend virtualThreads() {
     return ThreadBackend.VIRTUAL;
   }
 
-  /** Each task runs on its own platform (daemon) thread; the clock is {@link System#nanoTime()}. */
+  /**
+   * Each task runs on its own platform (daemon) thread; the clock is {@link System#nanoTime()}.
+   *
+   * @return the platform-thread backend
+   */
   static Backend platformThreads() {
     return ThreadBackend.PLATFORM;
   }

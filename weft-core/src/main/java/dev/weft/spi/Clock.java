@@ -10,7 +10,11 @@ package dev.weft.spi;
  */
 public interface Clock {
 
-  /** Returns the current time of this clock, in nanoseconds from its origin. */
+  /**
+   * Returns the current time of this clock, in nanoseconds from its origin.
+   *
+   * @return the current time; never less than a value returned before
+   */
   long nanoTime();
 
   /**

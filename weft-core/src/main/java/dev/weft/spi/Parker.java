@@ -33,6 +33,8 @@ public interface Parker {
    * How many times a waiter re-checks its state, with {@link Thread#onSpinWait()}, before it
    * parks: a handoff that completes within that window costs no park and no unpark. Zero (the
    * default) where spinning cannot help, as on a backend that runs one task at a time.
+   *
+   * @return the number of spins before a park, at least zero
    */
   default int spinsBeforePark() {
     return 0;
@@ -42,6 +44,8 @@ public interface Parker {
    * As {@link #spinsBeforePark()}, for a rendezvous (a stream of buffer 0), where the other side
    * usually arrives within a few hundred nanoseconds and a spin saves two park/unpark pairs per
    * item. Zero by default.
+   *
+   * @return the number of spins before a rendezvous park, at least zero
    */
   default int spinsBeforeRendezvousPark() {
     return 0;

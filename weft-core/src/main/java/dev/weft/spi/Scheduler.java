@@ -39,13 +39,19 @@ public interface Scheduler extends Parker, AutoCloseable {
    */
   default void yieldProcessor() {}
 
-  /** Returns this run's clock. */
+  /**
+   * Returns this run's clock.
+   *
+   * @return the clock of this run; Weft asks for it once, when the run starts
+   */
   Clock clock();
 
   /**
    * Gives the scheduler a way to describe the run's tasks (names, cancel scopes, what each waits
    * on), for reports such as a deadlock's. Called once, before the first task is launched. The
    * description must be requested only while no task runs Weft code.
+   *
+   * @param describer returns the current description of the run's tasks
    */
   default void describeTasksWith(java.util.function.Supplier<String> describer) {}
 

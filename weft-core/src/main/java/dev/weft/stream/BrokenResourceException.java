@@ -7,6 +7,11 @@ package dev.weft.stream;
 public final class BrokenResourceException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message the detail message, which should name the stream
+   */
   public BrokenResourceException(String message) {
     super(message);
   }

@@ -8,6 +8,11 @@ package dev.weft.stream;
 public final class ClosedResourceException extends IllegalStateException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message the detail message, which should name the closed handle
+   */
   public ClosedResourceException(String message) {
     super(message);
   }

@@ -8,6 +8,7 @@ package dev.weft.stream;
 public final class EndOfStreamException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** Creates the exception, with a message saying that the stream has ended. */
   public EndOfStreamException() {
     super("every send stream was closed and the buffer is empty");
   }

@@ -38,6 +38,7 @@ public final class MemoryReceiveStream<T> implements AutoCloseable, Iterable<T> 
    * Receives the next item: the oldest buffered one, or one handed over by a sender, waiting until
    * there is one. A checkpoint.
    *
+   * @return the item, removed from the stream exactly once
    * @throws EndOfStreamException if every send handle is closed and the buffer is empty
    * @throws ClosedResourceException if this handle is or gets closed (nothing taken)
    * @throws dev.weft.cancel.CancelledException if the task was cancelled first (nothing taken)
@@ -61,6 +62,7 @@ public final class MemoryReceiveStream<T> implements AutoCloseable, Iterable<T> 
    * Returns a new receive handle on the same stream; the receive side stays open until every
    * handle is closed.
    *
+   * @return a new, open receive handle, which must be closed on its own
    * @throws ClosedResourceException if this handle is closed
    */
   @Override
@@ -86,14 +88,21 @@ public final class MemoryReceiveStream<T> implements AutoCloseable, Iterable<T> 
     }
   }
 
-  /** Returns a snapshot of the stream's state. */
+  /**
+   * Returns a snapshot of the stream's state. Not a checkpoint; works on a closed handle too.
+   *
+   * @return the stream's statistics, the same as from any other handle of the stream
+   */
   public StreamStatistics statistics() {
     return core.statistics();
   }
 
   /**
    * Returns an iterator that receives items until the end of the stream. {@code hasNext} waits for
-   * the next item (a checkpoint) and returns {@code false} at the end of the stream.
+   * the next item (a checkpoint) and returns {@code false} at the end of the stream. Over a closed
+   * handle it throws {@link ClosedResourceException} instead of ending.
+   *
+   * @return an iterator that receives from this handle
    */
   @Override
   public Iterator<T> iterator() {

@@ -31,6 +31,7 @@ public final class MemorySendStream<T> implements AutoCloseable {
    * Sends {@code item}: hands it to the oldest waiting receiver, or buffers it, or waits until one
    * of the two is possible. A checkpoint.
    *
+   * @param item the item to send; not null
    * @throws NullPointerException if {@code item} is null
    * @throws ClosedResourceException if this handle is or gets closed (the item was not sent)
    * @throws BrokenResourceException if every receive handle is or gets closed (not sent)
@@ -44,7 +45,9 @@ public final class MemorySendStream<T> implements AutoCloseable {
    * Sends {@code item} if that is possible without waiting: to the oldest waiting receiver, or
    * into the buffer. Not a checkpoint.
    *
-   * @return {@code false} if the item would have to wait (it was not sent)
+   * @param item the item to send; not null
+   * @return {@code true} if the item was handed to a receiver or buffered; {@code false} if it
+   *     would have to wait (it was not sent)
    * @throws NullPointerException if {@code item} is null
    * @throws ClosedResourceException if this handle is closed
    * @throws BrokenResourceException if every receive handle is closed
@@ -57,6 +60,7 @@ public final class MemorySendStream<T> implements AutoCloseable {
    * Returns a new send handle on the same stream; the send side stays open until every handle is
    * closed.
    *
+   * @return a new, open send handle, which must be closed on its own
    * @throws ClosedResourceException if this handle is closed
    */
   @Override
@@ -75,7 +79,11 @@ public final class MemorySendStream<T> implements AutoCloseable {
     cleanable.clean();
   }
 
-  /** Returns a snapshot of the stream's state. */
+  /**
+   * Returns a snapshot of the stream's state. Not a checkpoint; works on a closed handle too.
+   *
+   * @return the stream's statistics, the same as from any other handle of the stream
+   */
   public StreamStatistics statistics() {
     return core.statistics();
   }

@@ -68,6 +68,9 @@ public final class MemoryStream<T> {
   /**
    * Creates a stream whose buffer holds {@code maxBufferSize} items; 0 makes a rendezvous.
    *
+   * @param <T> the type of the items
+   * @param maxBufferSize how many items may wait in the stream, at least 0
+   * @return a new stream with one open send handle and one open receive handle
    * @throws IllegalArgumentException if {@code maxBufferSize} is negative
    */
   public static <T> MemoryStream<T> create(int maxBufferSize) {
@@ -79,7 +82,10 @@ public final class MemoryStream<T> {
    * the buffer when the last receive handle is closed, so that resources inside it can be released.
    * It runs in the task that closes that handle, after the stream's state has been updated.
    *
+   * @param <T> the type of the items
+   * @param maxBufferSize how many items may wait in the stream, at least 0
    * @param onUndelivered called once per undelivered item; {@code null} for none
+   * @return a new stream with one open send handle and one open receive handle
    * @throws IllegalArgumentException if {@code maxBufferSize} is negative
    */
   public static <T> MemoryStream<T> create(int maxBufferSize, Consumer<? super T> onUndelivered) {
@@ -91,22 +97,43 @@ public final class MemoryStream<T> {
     return new MemoryStream<>(maxBufferSize, onUndelivered);
   }
 
-  /** Creates a stream whose buffer has no limit: a send never waits. */
+  /**
+   * Creates a stream whose buffer has no limit: a send never waits. Its statistics report a
+   * {@code maxBufferSize} of {@link Integer#MAX_VALUE}.
+   *
+   * @param <T> the type of the items
+   * @return a new stream with one open send handle and one open receive handle
+   */
   public static <T> MemoryStream<T> unbounded() {
     return unbounded(null);
   }
 
-  /** Creates an unbounded stream with an {@code onUndelivered} callback; see {@link #create}. */
+  /**
+   * Creates an unbounded stream with an {@code onUndelivered} callback; see {@link
+   * #create(int, Consumer)}.
+   *
+   * @param <T> the type of the items
+   * @param onUndelivered called once per undelivered item; {@code null} for none
+   * @return a new stream with one open send handle and one open receive handle
+   */
   public static <T> MemoryStream<T> unbounded(Consumer<? super T> onUndelivered) {
     return new MemoryStream<>(Integer.MAX_VALUE, onUndelivered);
   }
 
-  /** Returns the stream's first send handle. */
+  /**
+   * Returns the stream's first send handle; {@link MemorySendStream#clone()} makes more.
+   *
+   * @return the send handle made with the stream, the same object on every call
+   */
   public MemorySendStream<T> sendStream() {
     return sendStream;
   }
 
-  /** Returns the stream's first receive handle. */
+  /**
+   * Returns the stream's first receive handle; {@link MemoryReceiveStream#clone()} makes more.
+   *
+   * @return the receive handle made with the stream, the same object on every call
+   */
   public MemoryReceiveStream<T> receiveStream() {
     return receiveStream;
   }

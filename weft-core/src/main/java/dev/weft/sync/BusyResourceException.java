@@ -8,6 +8,11 @@ package dev.weft.sync;
 public final class BusyResourceException extends IllegalStateException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message the detail message, which should name the action, the resource and its user
+   */
   public BusyResourceException(String message) {
     super(message);
   }

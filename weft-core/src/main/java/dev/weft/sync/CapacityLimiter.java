@@ -113,6 +113,7 @@ public final class CapacityLimiter {
    * Returns a limiter with {@code totalTokens} tokens.
    *
    * @param totalTokens at least 0 (with 0, every acquire waits until the total is raised)
+   * @return a new limiter with no token borrowed
    * @throws IllegalArgumentException if {@code totalTokens} is negative
    */
   public static CapacityLimiter create(int totalTokens) {
@@ -142,6 +143,7 @@ public final class CapacityLimiter {
    * Borrows a token for {@code borrower}, waiting while none is free. A checkpoint.
    *
    * @param borrower any object, compared with {@code equals}
+   * @throws NullPointerException if {@code borrower} is null
    * @throws IllegalStateException if {@code borrower} already holds or waits for a token of this
    *     limiter (checked before waiting)
    * @throws dev.weft.cancel.CancelledException if the task is cancelled before the token is
@@ -176,7 +178,9 @@ public final class CapacityLimiter {
   /**
    * Borrows a token for {@code borrower} if one is free, without waiting. Not a checkpoint.
    *
+   * @param borrower any object, compared with {@code equals}
    * @return {@code true} if borrowed; {@code false} if no token is free (tasks waiting imply that)
+   * @throws NullPointerException if {@code borrower} is null
    * @throws IllegalStateException if {@code borrower} already holds or waits for a token (checked
    *     first)
    */
@@ -260,6 +264,8 @@ public final class CapacityLimiter {
    * Gives back {@code borrower}'s token; if a task is waiting, the token goes to it at once. Not a
    * checkpoint; never blocks.
    *
+   * @param borrower the object the token was borrowed for, compared with {@code equals}
+   * @throws NullPointerException if {@code borrower} is null
    * @throws IllegalStateException if {@code borrower} holds no token of this limiter
    */
   public void releaseOnBehalfOf(Object borrower) {
@@ -303,10 +309,14 @@ public final class CapacityLimiter {
    * Borrows a token for the current task, runs {@code body}, and gives the token back however the
    * body ends. A checkpoint (the acquire); the release is not.
    *
+   * @param <T> the type of the body's result
+   * @param <X> the checked exception the body may throw
+   * @param body the code to run while holding the token
    * @return what the body returned
    * @throws IllegalStateException if the current task already holds or waits for a token
    * @throws dev.weft.cancel.CancelledException if cancelled before the token was borrowed (the body
    *     did not run)
+   * @throws NullPointerException if {@code body} is null
    * @throws X what the body threw, unchanged (the token is given back first)
    */
   public <T, X extends Exception> T withToken(ThrowingSupplier<T, X> body) throws X {
@@ -328,7 +338,17 @@ public final class CapacityLimiter {
     return result;
   }
 
-  /** As {@link #withToken(ThrowingSupplier)}, for a body that returns nothing. */
+  /**
+   * As {@link #withToken(ThrowingSupplier)}, for a body that returns nothing.
+   *
+   * @param <X> the checked exception the body may throw
+   * @param body the code to run while holding the token
+   * @throws IllegalStateException if the current task already holds or waits for a token
+   * @throws dev.weft.cancel.CancelledException if cancelled before the token was borrowed (the body
+   *     did not run)
+   * @throws NullPointerException if {@code body} is null
+   * @throws X what the body threw, unchanged (the token is given back first)
+   */
   public <X extends Exception> void withToken(ThrowingRunnable<X> body) throws X {
     Objects.requireNonNull(body, "body");
     withToken(
@@ -338,7 +358,11 @@ public final class CapacityLimiter {
         });
   }
 
-  /** Returns the total number of tokens. */
+  /**
+   * Returns the total number of tokens. Not a checkpoint.
+   *
+   * @return the total, as last set; it may be below the number borrowed after it was lowered
+   */
   public int totalTokens() {
     try {
       lock.lock();
@@ -367,7 +391,11 @@ public final class CapacityLimiter {
     }
   }
 
-  /** Returns a snapshot of this limiter's state. */
+  /**
+   * Returns a snapshot of this limiter's state. Not a checkpoint. Calls no borrower's methods.
+   *
+   * @return the tokens borrowed, the total, the borrowers and how many tasks wait
+   */
   public Statistics statistics() {
     try {
       lock.lock();
@@ -395,7 +423,11 @@ public final class CapacityLimiter {
   public record Statistics(
       int borrowedTokens, int totalTokens, List<Object> borrowers, int tasksWaiting) {
 
-    /** Returns how many tokens were free: {@code totalTokens - borrowedTokens}, at least 0. */
+    /**
+     * Returns how many tokens were free: {@code totalTokens - borrowedTokens}, at least 0.
+     *
+     * @return the number of free tokens in this snapshot
+     */
     public int availableTokens() {
       return Math.max(0, totalTokens - borrowedTokens);
     }

@@ -84,12 +84,22 @@ public final class Condition {
     this(new Lock());
   }
 
-  /** Creates a condition on {@code lock}, which other conditions and code may share. */
+  /**
+   * Creates a condition on {@code lock}, which other conditions and code may share.
+   *
+   * @param lock the lock that callers of {@code await}, {@code waitFor} and {@code signal} must
+   *     hold
+   * @throws NullPointerException if {@code lock} is null
+   */
   public Condition(Lock lock) {
     this.lock = Objects.requireNonNull(lock, "lock");
   }
 
-  /** Returns the lock this condition waits on. */
+  /**
+   * Returns the lock this condition waits on.
+   *
+   * @return the lock given at creation, or the one the condition made for itself
+   */
   public Lock lock() {
     return lock;
   }
@@ -114,6 +124,8 @@ public final class Condition {
    * awaits} a notification and checks again. A checkpoint, also when the predicate holds at once.
    * The predicate runs holding the lock; what it throws propagates, holding the lock.
    *
+   * @param predicate the state to wait for; it reads the state the lock protects
+   * @throws NullPointerException if {@code predicate} is null
    * @throws IllegalStateException if the caller does not hold the lock
    * @throws dev.weft.cancel.CancelledException as {@link #await()}; the caller holds the lock
    */
@@ -198,7 +210,12 @@ public final class Condition {
     }
   }
 
-  /** Returns a snapshot of this condition's state and its lock's. */
+  /**
+   * Returns a snapshot of this condition's state and its lock's. Not a checkpoint; does not need
+   * the lock.
+   *
+   * @return how many tasks wait for a notification, and the lock's statistics
+   */
   public Statistics statistics() {
     int waiting;
     try {

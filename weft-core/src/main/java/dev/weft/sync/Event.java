@@ -54,7 +54,11 @@ public final class Event {
     }
   }
 
-  /** Returns whether the event is set. */
+  /**
+   * Returns whether the event is set. Not a checkpoint; never blocks.
+   *
+   * @return {@code true} once {@link #set()} has been called
+   */
   public boolean isSet() {
     return set;
   }
@@ -101,7 +105,11 @@ public final class Event {
     }
   }
 
-  /** Returns a snapshot of this event's state. */
+  /**
+   * Returns a snapshot of this event's state. Not a checkpoint.
+   *
+   * @return whether the event is set and how many tasks wait for it
+   */
   public Statistics statistics() {
     try {
       lock.lock();

@@ -191,10 +191,14 @@ public final class Lock {
    * Acquires the lock, runs {@code body}, and releases the lock however the body ends. A
    * checkpoint (the acquire); the release is not.
    *
+   * @param <T> the type of the body's result
+   * @param <X> the checked exception the body may throw
+   * @param body the code to run while holding the lock
    * @return what the body returned
    * @throws IllegalStateException if the caller already holds this lock
    * @throws dev.weft.cancel.CancelledException if cancelled before the lock was acquired (the body
    *     did not run)
+   * @throws NullPointerException if {@code body} is null
    * @throws X what the body threw, unchanged (the lock is released first)
    */
   public <T, X extends Exception> T withLock(ThrowingSupplier<T, X> body) throws X {
@@ -215,6 +219,14 @@ public final class Lock {
    * As {@link #withLock(ThrowingSupplier)}, for a body that returns nothing. (Java cannot choose
    * between the two forms for a method reference to an overloaded method, such as {@code
    * condition::signal}; write a lambda there.)
+   *
+   * @param <X> the checked exception the body may throw
+   * @param body the code to run while holding the lock
+   * @throws IllegalStateException if the caller already holds this lock
+   * @throws dev.weft.cancel.CancelledException if cancelled before the lock was acquired (the body
+   *     did not run)
+   * @throws NullPointerException if {@code body} is null
+   * @throws X what the body threw, unchanged (the lock is released first)
    */
   public <X extends Exception> void withLock(ThrowingRunnable<X> body) throws X {
     Objects.requireNonNull(body, "body");
@@ -234,7 +246,11 @@ public final class Lock {
     }
   }
 
-  /** Returns whether some task holds the lock. */
+  /**
+   * Returns whether some task (or a thread outside Weft) holds the lock. Not a checkpoint.
+   *
+   * @return {@code true} if the lock is held now
+   */
   public boolean isLocked() {
     try {
       lock.lock();
@@ -244,7 +260,11 @@ public final class Lock {
     }
   }
 
-  /** Returns a snapshot of this lock's state. */
+  /**
+   * Returns a snapshot of this lock's state. Not a checkpoint.
+   *
+   * @return whether the lock is held, by which task, and how many tasks wait for it
+   */
   public Statistics statistics() {
     try {
       lock.lock();

@@ -58,6 +58,7 @@ public final class ResourceGuard {
    *
    * @param resource what is guarded, for messages ("this receive stream")
    * @param action what a use does to it, for messages ("reading from", "using")
+   * @throws NullPointerException if {@code resource} or {@code action} is null
    */
   public ResourceGuard(String resource, String action) {
     this.resource = Objects.requireNonNull(resource, "resource");
@@ -68,6 +69,7 @@ public final class ResourceGuard {
    * Starts a use; close the returned {@link Use} to end it (try-with-resources). Not a checkpoint;
    * never blocks.
    *
+   * @return the use now in progress, owned by the caller
    * @throws BusyResourceException if a use is in progress; nothing was entered
    */
   public Use enter() {
@@ -87,6 +89,9 @@ public final class ResourceGuard {
   /**
    * Runs {@code body} as a use of the resource. Not a checkpoint.
    *
+   * @param <X> the checked exception the body may throw
+   * @param body the code that uses the resource
+   * @throws NullPointerException if {@code body} is null
    * @throws BusyResourceException if a use is in progress (the body did not run)
    * @throws X what the body threw, unchanged (the use has ended)
    */
@@ -103,6 +108,11 @@ public final class ResourceGuard {
   /**
    * Runs {@code body} as a use of the resource and returns its result. Not a checkpoint.
    *
+   * @param <T> the type of the body's result
+   * @param <X> the checked exception the body may throw
+   * @param body the code that uses the resource
+   * @return what the body returned
+   * @throws NullPointerException if {@code body} is null
    * @throws BusyResourceException if a use is in progress (the body did not run)
    * @throws X what the body threw, unchanged (the use has ended)
    */
@@ -116,7 +126,11 @@ public final class ResourceGuard {
     }
   }
 
-  /** Returns a snapshot of this guard's state. */
+  /**
+   * Returns a snapshot of this guard's state.
+   *
+   * @return whether a use is in progress, and by which task
+   */
   public Statistics statistics() {
     Use use = current.get();
     return new Statistics(use != null, use != null && use.user instanceof TaskInfo t ? t : null);
@@ -139,7 +153,10 @@ public final class ResourceGuard {
       this.user = user;
     }
 
-    /** Ends this use, so that the resource can be used again. Idempotent. */
+    /**
+     * Ends this use, so that the resource can be used again. Idempotent; closing a use that has
+     * already ended never ends a later one.
+     */
     @Override
     public void close() {
       current.compareAndSet(this, null);

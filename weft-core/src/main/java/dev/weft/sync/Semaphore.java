@@ -97,6 +97,7 @@ public final class Semaphore {
    * value above its initial value, up to {@link Integer#MAX_VALUE}).
    *
    * @param initialValue at least 0
+   * @return a new unbounded semaphore
    * @throws IllegalArgumentException if {@code initialValue} is negative
    */
   public static Semaphore create(int initialValue) {
@@ -110,6 +111,7 @@ public final class Semaphore {
    *
    * @param initialValue at least 0
    * @param maxValue at least {@code initialValue}
+   * @return a new bounded semaphore
    * @throws IllegalArgumentException if {@code initialValue} is negative or {@code maxValue} is
    *     below it
    */
@@ -283,9 +285,13 @@ public final class Semaphore {
    * Takes a permit, runs {@code body}, and gives the permit back however the body ends. A
    * checkpoint (the acquire); the release is not.
    *
+   * @param <T> the type of the body's result
+   * @param <X> the checked exception the body may throw
+   * @param body the code to run while holding a permit
    * @return what the body returned
    * @throws dev.weft.cancel.CancelledException if cancelled before a permit was taken (the body did
    *     not run)
+   * @throws NullPointerException if {@code body} is null
    * @throws X what the body threw, unchanged (the permit is given back first)
    */
   public <T, X extends Exception> T withPermit(ThrowingSupplier<T, X> body) throws X {
@@ -306,7 +312,16 @@ public final class Semaphore {
     return result;
   }
 
-  /** As {@link #withPermit(ThrowingSupplier)}, for a body that returns nothing. */
+  /**
+   * As {@link #withPermit(ThrowingSupplier)}, for a body that returns nothing.
+   *
+   * @param <X> the checked exception the body may throw
+   * @param body the code to run while holding a permit
+   * @throws dev.weft.cancel.CancelledException if cancelled before a permit was taken (the body did
+   *     not run)
+   * @throws NullPointerException if {@code body} is null
+   * @throws X what the body threw, unchanged (the permit is given back first)
+   */
   public <X extends Exception> void withPermit(ThrowingRunnable<X> body) throws X {
     Objects.requireNonNull(body, "body");
     withPermit(
@@ -316,17 +331,29 @@ public final class Semaphore {
         });
   }
 
-  /** Returns the number of permits available now. */
+  /**
+   * Returns the number of permits available now. Not a checkpoint; takes no lock.
+   *
+   * @return the current value, at least 0; 0 while tasks are waiting
+   */
   public int value() {
     return (int) (state >>> 1);
   }
 
-  /** Returns the maximum value of a {@linkplain #bounded bounded} semaphore; empty otherwise. */
+  /**
+   * Returns the maximum value of a {@linkplain #bounded bounded} semaphore; empty otherwise.
+   *
+   * @return the bound given to {@link #bounded}, or empty for a semaphore made by {@link #create}
+   */
   public OptionalInt maxValue() {
     return bounded ? OptionalInt.of(maxValue) : OptionalInt.empty();
   }
 
-  /** Returns a snapshot of this semaphore's state. */
+  /**
+   * Returns a snapshot of this semaphore's state. Not a checkpoint.
+   *
+   * @return the value and how many tasks wait for a permit
+   */
   public Statistics statistics() {
     try {
       lock.lock();

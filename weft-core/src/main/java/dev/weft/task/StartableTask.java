@@ -9,6 +9,13 @@ package dev.weft.task;
  */
 @FunctionalInterface
 public interface StartableTask<T, X extends Exception> {
-  /** Runs the task. */
+  /**
+   * Runs the task. It must call {@link TaskStatus#started} once, when it is ready; until then it
+   * runs below the caller of {@code start}.
+   *
+   * @param status where the task reports that it has started
+   * @throws X if the task fails with it; before {@code started}, it comes out of {@code start}
+   *     unchanged, after it, it is a failure of the task group
+   */
   void run(TaskStatus<T> status) throws X;
 }

@@ -47,10 +47,16 @@ import java.util.Objects;
  */
 public final class TaskGroup {
 
-  /** The body of a task group. */
+  /** The body of a task group, run by {@link TaskGroup#run} in the task that opened the group. */
   @FunctionalInterface
   public interface Body {
-    /** Runs the body; {@code group} accepts new tasks until the group has ended. */
+    /**
+     * Runs the body; {@code group} accepts new tasks until the group has ended.
+     *
+     * @param group the group being run, to start tasks in
+     * @throws Exception if the body fails; the failure cancels the group and is reported in its
+     *     {@link TaskGroupException}
+     */
     void run(TaskGroup group) throws Exception;
   }
 
@@ -66,9 +72,11 @@ public final class TaskGroup {
    * Opens a task group, runs {@code body} in the current task, waits for every task started in the
    * group, and closes it.
    *
+   * @param body the code to run in the current task, with the new group
    * @throws TaskGroupException if the body or a task failed; it holds every failure
    * @throws CancelledException if the group ended by a cancellation of a scope outside it
    * @throws IllegalStateException if the caller is not a Weft task
+   * @throws NullPointerException if {@code body} is null
    */
   public static void run(Body body) {
     Objects.requireNonNull(body, "body");
@@ -110,8 +118,11 @@ public final class TaskGroup {
   }
 
   /**
-   * Starts {@code task} in this group and returns at once. Not a checkpoint.
+   * Starts {@code task} in this group and returns at once, with a generated name ({@code
+   * task-<id>}). Not a checkpoint.
    *
+   * @param task the code the new task runs; if it throws, that is a failure of the group
+   * @throws NullPointerException if {@code task} is null
    * @throws IllegalStateException if the group has ended, or the caller is not a task of this run
    */
   public void startSoon(ThrowingRunnable<?> task) {
@@ -122,6 +133,8 @@ public final class TaskGroup {
    * Starts {@code task} in this group, named {@code name}, and returns at once. Not a checkpoint.
    *
    * @param name the task's name (for reports and its thread), or {@code null} for a generated one
+   * @param task the code the new task runs; if it throws, that is a failure of the group
+   * @throws NullPointerException if {@code task} is null
    * @throws IllegalStateException if the group has ended, or the caller is not a task of this run
    */
   public void startSoon(String name, ThrowingRunnable<?> task) {
@@ -131,7 +144,20 @@ public final class TaskGroup {
     group.spawn(caller, name, self -> task.run(), null);
   }
 
-  /** As {@link #start(String, StartableTask)}, with a generated name. */
+  /**
+   * As {@link #start(String, StartableTask)}, with a generated name. A checkpoint.
+   *
+   * @param <T> the type of the value the task passes to {@link TaskStatus#started}
+   * @param <X> the checked exception the task may throw before it has started
+   * @param task the code the new task runs
+   * @return the value the task passed to {@link TaskStatus#started(Object)}, or {@code null} if it
+   *     called {@link TaskStatus#started()}
+   * @throws X what the task threw before it started
+   * @throws IllegalStateException if the task returned without calling {@code started}, the group
+   *     has ended, or the caller is not a task of this run
+   * @throws CancelledException if the caller was cancelled before the task started
+   * @throws NullPointerException if {@code task} is null
+   */
   public <T, X extends Exception> T start(StartableTask<T, X> task) throws X {
     return start(null, task);
   }
@@ -146,10 +172,17 @@ public final class TaskGroup {
    * in the same moment as the caller is cancelled, {@code started} wins: {@code start} returns the
    * value, and the cancellation comes at the caller's next checkpoint.
    *
+   * @param <T> the type of the value the task passes to {@link TaskStatus#started}
+   * @param <X> the checked exception the task may throw before it has started
+   * @param name the task's name (for reports and its thread), or {@code null} for a generated one
+   * @param task the code the new task runs
+   * @return the value the task passed to {@link TaskStatus#started(Object)}, or {@code null} if it
+   *     called {@link TaskStatus#started()}
    * @throws X what the task threw before it started
    * @throws IllegalStateException if the task returned without calling {@code started}, the group
    *     has ended, or the caller is not a task of this run
    * @throws CancelledException if the caller was cancelled before the task started
+   * @throws NullPointerException if {@code task} is null
    */
   public <T, X extends Exception> T start(String name, StartableTask<T, X> task) throws X {
     Objects.requireNonNull(task, "task");
@@ -187,7 +220,11 @@ public final class TaskGroup {
   }
 
 
-  /** Returns the group's cancel scope; cancelling it cancels the body and every task. */
+  /**
+   * Returns the group's cancel scope; cancelling it cancels the body and every task.
+   *
+   * @return the scope entered around the body, below which every task of the group runs
+   */
   public CancelScope cancelScope() {
     return scope;
   }

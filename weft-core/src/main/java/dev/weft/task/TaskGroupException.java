@@ -17,6 +17,7 @@ public final class TaskGroupException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
+  /** Every failure, in the order they happened; never empty. */
   private final List<Throwable> failures;
 
   TaskGroupException(List<Throwable> failures) {
@@ -51,7 +52,12 @@ public final class TaskGroupException extends RuntimeException {
   /** How many failures the message lists at most. */
   private static final int LISTED = 10;
 
-  /** Returns every failure, in the order they happened; never empty. */
+  /**
+   * Returns every failure, in the order they happened; never empty. Each is the object the body or
+   * the task threw, unchanged; unlike the message, the list is never cut short.
+   *
+   * @return an unmodifiable list of the failures; the first is the {@linkplain #getCause() cause}
+   */
   public List<Throwable> failures() {
     return failures;
   }

@@ -21,6 +21,7 @@ public final class TaskInfo {
   /**
    * Returns the current task.
    *
+   * @return a view of the calling task
    * @throws IllegalStateException if the caller is not a Weft task
    */
   public static TaskInfo current() {
@@ -30,6 +31,7 @@ public final class TaskInfo {
   /**
    * Returns the tasks of the current run that have not ended, oldest first.
    *
+   * @return a snapshot list of the run's live tasks, the caller included
    * @throws IllegalStateException if the caller is not a Weft task
    */
   public static List<TaskInfo> running() {
@@ -38,17 +40,29 @@ public final class TaskInfo {
         .toList();
   }
 
-  /** Returns the task's id, unique within its run; the root task has id 1. */
+  /**
+   * Returns the task's id, unique within its run; the root task has id 1.
+   *
+   * @return the task's id
+   */
   public long id() {
     return task.id();
   }
 
-  /** Returns the task's name: the one given when it was started, or {@code task-<id>}. */
+  /**
+   * Returns the task's name: the one given when it was started, or {@code task-<id>}.
+   *
+   * @return the task's name
+   */
   public String name() {
     return task.name();
   }
 
-  /** Returns the host of the task group that started this task; empty for the root task. */
+  /**
+   * Returns the host of the task group that started this task; empty for the root task.
+   *
+   * @return the task that runs this task's group, or empty
+   */
   public Optional<TaskInfo> parent() {
     return Optional.ofNullable(task.parent()).map(TaskInfo::new);
   }
@@ -57,6 +71,8 @@ public final class TaskInfo {
    * Returns whether the task's next checkpoint would throw a cancellation: exactly the predicate
    * that checkpoints use, shields included. It describes the moment of the call; Weft itself never
    * uses it to decide anything.
+   *
+   * @return {@code true} if the task is effectively cancelled now
    */
   public boolean hasPendingCancellation() {
     return task.hasPendingCancellation();

@@ -26,6 +26,7 @@ public final class TaskStatus<T> {
    * its task group (from then on the group's cancellation applies to it, and its failures are the
    * group's).
    *
+   * @param value the value that {@code start} returns
    * @throws IllegalStateException if called a second time, or from another task
    */
   public void started(T value) {
@@ -37,7 +38,11 @@ public final class TaskStatus<T> {
     group.started(self, value);
   }
 
-  /** Reports that the task has started, with the value {@code null}; see {@link #started(Object)}. */
+  /**
+   * Reports that the task has started, with the value {@code null}; see {@link #started(Object)}.
+   *
+   * @throws IllegalStateException if called a second time, or from another task
+   */
   public void started() {
     started(null);
   }

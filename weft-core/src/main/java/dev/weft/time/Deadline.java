@@ -33,6 +33,9 @@ public final class Deadline implements Comparable<Deadline> {
    * Returns the deadline at {@code nanos} nanoseconds on the run's clock; {@link Long#MAX_VALUE}
    * is {@link #NEVER} and {@link Long#MIN_VALUE} is {@link #PAST}. For backends and tests; most
    * code uses {@link #after}.
+   *
+   * @param nanos a time on the run's clock, in nanoseconds
+   * @return the deadline at that time
    */
   public static Deadline ofNanos(long nanos) {
     return nanos == Long.MAX_VALUE ? NEVER : nanos == Long.MIN_VALUE ? PAST : new Deadline(nanos);
@@ -41,6 +44,7 @@ public final class Deadline implements Comparable<Deadline> {
   /**
    * Returns the current time of the run's clock.
    *
+   * @return a deadline at the current time, which has passed already
    * @throws IllegalStateException if the caller is not a Weft task
    */
   public static Deadline now() {
@@ -56,6 +60,8 @@ public final class Deadline implements Comparable<Deadline> {
    * the clock's range).
    *
    * @param timeout at least zero and at most {@link Long#MAX_VALUE} nanoseconds
+   * @return the deadline {@code timeout} from now
+   * @throws NullPointerException if {@code timeout} is null
    * @throws IllegalArgumentException if {@code timeout} is negative or too long
    * @throws IllegalStateException if the caller is not a Weft task
    */
@@ -65,8 +71,13 @@ public final class Deadline implements Comparable<Deadline> {
   }
 
   /**
-   * Returns this deadline moved later by {@code duration} ({@link #NEVER} stays {@code NEVER}).
+   * Returns this deadline moved later by {@code duration}. The arithmetic saturates: {@link
+   * #NEVER} and {@link #PAST} stay what they are, and a sum beyond the clock's range is {@code
+   * NEVER}. Does not read the clock.
    *
+   * @param duration at least zero and at most {@link Long#MAX_VALUE} nanoseconds
+   * @return the later deadline
+   * @throws NullPointerException if {@code duration} is null
    * @throws IllegalArgumentException if {@code duration} is negative or too long
    */
   public Deadline plus(Duration duration) {
@@ -85,7 +96,9 @@ public final class Deadline implements Comparable<Deadline> {
    * Returns the time left until this deadline on the run's clock: negative when it has passed,
    * and the longest {@link Duration} for {@link #NEVER}.
    *
-   * @throws IllegalStateException if the caller is not a Weft task
+   * @return the time left; for {@link #PAST}, a duration of {@link Long#MIN_VALUE} seconds
+   * @throws IllegalStateException if the caller is not a Weft task (and the deadline is neither
+   *     {@link #NEVER} nor {@link #PAST})
    */
   public Duration remaining() {
     if (this == NEVER) {
@@ -100,6 +113,9 @@ public final class Deadline implements Comparable<Deadline> {
   /**
    * Returns whether this deadline is at or before the current time of the run's clock.
    *
+   * @return {@code true} if the deadline has passed; always for {@link #PAST}, never for {@link
+   *     #NEVER}
+   *
    * @throws IllegalStateException if the caller is not a Weft task (and the deadline is neither
    *     {@link #NEVER} nor {@link #PAST})
    */
@@ -107,7 +123,12 @@ public final class Deadline implements Comparable<Deadline> {
     return this != NEVER && (this == PAST || nanos <= nowNanos("Deadline.hasPassed"));
   }
 
-  /** Returns this deadline in nanoseconds on the run's clock. */
+  /**
+   * Returns this deadline in nanoseconds on the run's clock.
+   *
+   * @return the nanoseconds; {@link Long#MAX_VALUE} for {@link #NEVER} and {@link Long#MIN_VALUE}
+   *     for {@link #PAST}
+   */
   public long toNanos() {
     return nanos;
   }

@@ -15,7 +15,13 @@ public final class DeadlineExceededException extends RuntimeException {
     this.deadline = deadline;
   }
 
-  /** Returns the deadline that passed. */
+  /**
+   * Returns the deadline that passed.
+   *
+   * <p>The deadline is not serialized: a deserialized exception returns {@code null}.
+   *
+   * @return the deadline of the scope that ran the body
+   */
   public Deadline deadline() {
     return deadline;
   }

@@ -20,12 +20,18 @@ public final class Timeouts {
   private Timeouts() {}
 
   /**
-   * Runs {@code body}, cancelling it if it takes longer than {@code timeout}.
+   * Runs {@code body}, cancelling it if it takes longer than {@code timeout}. Returns normally
+   * when the time runs out.
    *
+   * @param <X> the checked exception the body may throw
+   * @param timeout at least zero and at most {@link Long#MAX_VALUE} nanoseconds
+   * @param body the code to run
    * @return the scope that ran the body; {@link CancelScope#cancelledCaught()} tells whether the
    *     time ran out
    * @throws IllegalArgumentException if {@code timeout} is negative or longer than {@link
    *     Long#MAX_VALUE} nanoseconds
+   * @throws IllegalStateException if the caller is not a Weft task
+   * @throws X what the body throws
    */
   public static <X extends Exception> CancelScope moveOnAfter(
       Duration timeout, ThrowingRunnable<X> body) throws X {
@@ -35,10 +41,17 @@ public final class Timeouts {
   }
 
   /**
-   * Runs {@code body}, cancelling it at {@code deadline}.
+   * Runs {@code body}, cancelling it at {@code deadline}. Returns normally when the deadline
+   * passes.
    *
+   * @param <X> the checked exception the body may throw
+   * @param deadline when to cancel the body; one that has passed cancels it at its first
+   *     checkpoint
+   * @param body the code to run
    * @return the scope that ran the body; {@link CancelScope#cancelledCaught()} tells whether the
    *     deadline passed
+   * @throws IllegalStateException if the caller is not a Weft task
+   * @throws X what the body throws
    */
   public static <X extends Exception> CancelScope moveOnAt(
       Deadline deadline, ThrowingRunnable<X> body) throws X {
@@ -50,16 +63,38 @@ public final class Timeouts {
   /**
    * Runs {@code body} and returns its result, or throws if it takes longer than {@code timeout}.
    *
+   * @param <T> the type of the body's result
+   * @param <X> the checked exception the body may throw
+   * @param timeout at least zero and at most {@link Long#MAX_VALUE} nanoseconds
+   * @param body the code to run
+   * @return what the body returned
    * @throws DeadlineExceededException if the time ran out (the body was cancelled and has ended)
    * @throws IllegalArgumentException if {@code timeout} is negative or longer than {@link
    *     Long#MAX_VALUE} nanoseconds
+   * @throws dev.weft.cancel.CancelledException if a scope outside was cancelled; that
+   *     cancellation propagates instead of a {@code DeadlineExceededException}
+   * @throws IllegalStateException if the caller is not a Weft task
+   * @throws X what the body throws
    */
   public static <T, X extends Exception> T failAfter(
       Duration timeout, ThrowingSupplier<T, X> body) throws X {
     return failIn(CancelScope.withTimeout(timeout), body);
   }
 
-  /** As {@link #failAfter(Duration, ThrowingSupplier)}, for a body without a result. */
+  /**
+   * As {@link #failAfter(Duration, ThrowingSupplier)}, for a body without a result.
+   *
+   * @param <X> the checked exception the body may throw
+   * @param timeout at least zero and at most {@link Long#MAX_VALUE} nanoseconds
+   * @param body the code to run
+   * @throws DeadlineExceededException if the time ran out (the body was cancelled and has ended)
+   * @throws IllegalArgumentException if {@code timeout} is negative or longer than {@link
+   *     Long#MAX_VALUE} nanoseconds
+   * @throws dev.weft.cancel.CancelledException if a scope outside was cancelled; that
+   *     cancellation propagates instead of a {@code DeadlineExceededException}
+   * @throws IllegalStateException if the caller is not a Weft task
+   * @throws X what the body throws
+   */
   public static <X extends Exception> void failAfter(Duration timeout, ThrowingRunnable<X> body)
       throws X {
     failIn(CancelScope.withTimeout(timeout), asSupplier(body));
@@ -68,14 +103,36 @@ public final class Timeouts {
   /**
    * Runs {@code body} and returns its result, or throws if {@code deadline} passes first.
    *
+   * @param <T> the type of the body's result
+   * @param <X> the checked exception the body may throw
+   * @param deadline when to cancel the body; one that has passed cancels it at its first
+   *     checkpoint
+   * @param body the code to run
+   * @return what the body returned
    * @throws DeadlineExceededException if the deadline passed (the body was cancelled and has ended)
+   * @throws dev.weft.cancel.CancelledException if a scope outside was cancelled; that
+   *     cancellation propagates instead of a {@code DeadlineExceededException}
+   * @throws IllegalStateException if the caller is not a Weft task
+   * @throws X what the body throws
    */
   public static <T, X extends Exception> T failAt(Deadline deadline, ThrowingSupplier<T, X> body)
       throws X {
     return failIn(CancelScope.withDeadline(deadline), body);
   }
 
-  /** As {@link #failAt(Deadline, ThrowingSupplier)}, for a body without a result. */
+  /**
+   * As {@link #failAt(Deadline, ThrowingSupplier)}, for a body without a result.
+   *
+   * @param <X> the checked exception the body may throw
+   * @param deadline when to cancel the body; one that has passed cancels it at its first
+   *     checkpoint
+   * @param body the code to run
+   * @throws DeadlineExceededException if the deadline passed (the body was cancelled and has ended)
+   * @throws dev.weft.cancel.CancelledException if a scope outside was cancelled; that
+   *     cancellation propagates instead of a {@code DeadlineExceededException}
+   * @throws IllegalStateException if the caller is not a Weft task
+   * @throws X what the body throws
+   */
   public static <X extends Exception> void failAt(Deadline deadline, ThrowingRunnable<X> body)
       throws X {
     failIn(CancelScope.withDeadline(deadline), asSupplier(body));

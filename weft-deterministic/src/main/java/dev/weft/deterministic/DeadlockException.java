@@ -13,6 +13,7 @@ public final class DeadlockException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The seed of the run that deadlocked. */
   private final long seed;
   private final transient String taskTree;
   private final transient List<String> trace;
@@ -28,17 +29,34 @@ public final class DeadlockException extends RuntimeException {
     this.trace = trace;
   }
 
-  /** Returns the seed that replays this run. */
+  /**
+   * Returns the seed that replays this run.
+   *
+   * @return the seed to pass to {@link DeterministicBackend#withSeed(long)}
+   */
   public long seed() {
     return seed;
   }
 
-  /** Returns the task tree: each task, what it waits on, and its cancel scopes. */
+  /**
+   * Returns the task tree: each task, what it waits on, and its cancel scopes. The same text is
+   * part of the message.
+   *
+   * <p>The task tree is not serialized: a deserialized exception returns {@code null}.
+   *
+   * @return the task tree at the moment of the deadlock, one line per task
+   */
   public String taskTree() {
     return taskTree;
   }
 
-  /** Returns the run's trace up to the deadlock; see {@link DeterministicBackend#lastTrace()}. */
+  /**
+   * Returns the run's trace up to the deadlock; see {@link DeterministicBackend#lastTrace()}.
+   *
+   * <p>The trace is not serialized: a deserialized exception returns {@code null}.
+   *
+   * @return the kept trace lines, oldest first
+   */
   public List<String> trace() {
     return trace;
   }

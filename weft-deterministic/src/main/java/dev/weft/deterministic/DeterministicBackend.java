@@ -67,7 +67,14 @@ public final class DeterministicBackend implements Backend {
     this.traceLength = traceLength;
   }
 
-  /** Returns a deterministic backend whose schedule is drawn from {@code seed}. */
+  /**
+   * Returns a deterministic backend whose schedule is drawn from {@code seed}, with the {@linkplain
+   * #DEFAULT_STALL_TIMEOUT default stall timeout} and {@linkplain #DEFAULT_TRACE_LENGTH trace
+   * length}.
+   *
+   * @param seed the seed of the random generator that picks the next task
+   * @return a new backend
+   */
   public static DeterministicBackend withSeed(long seed) {
     return new DeterministicBackend(seed, DEFAULT_STALL_TIMEOUT, DEFAULT_TRACE_LENGTH);
   }
@@ -76,6 +83,9 @@ public final class DeterministicBackend implements Backend {
    * Returns a copy that reports a task as stalled when it holds the turn for longer than {@code
    * timeout} of real time.
    *
+   * @param timeout how long a task may hold the turn, in real time
+   * @return a new backend with the same seed and trace length
+   * @throws NullPointerException if {@code timeout} is null
    * @throws IllegalArgumentException if {@code timeout} is not positive, or longer than {@code
    *     Long.MAX_VALUE} nanoseconds (about 292 years)
    */
@@ -94,6 +104,8 @@ public final class DeterministicBackend implements Backend {
    * #DEFAULT_TRACE_LENGTH}); older lines are dropped and counted, so that a long run keeps bounded
    * memory.
    *
+   * @param lines how many trace lines a run keeps, at least 1
+   * @return a new backend with the same seed and stall timeout
    * @throws IllegalArgumentException if {@code lines} is less than 1
    */
   public DeterministicBackend withTraceLength(int lines) {
@@ -103,7 +115,11 @@ public final class DeterministicBackend implements Backend {
     return new DeterministicBackend(seed, stallTimeout, lines);
   }
 
-  /** Returns the seed of the schedule. */
+  /**
+   * Returns the seed of the schedule.
+   *
+   * @return the seed this backend was made with
+   */
   public long seed() {
     return seed;
   }
@@ -113,6 +129,8 @@ public final class DeterministicBackend implements Backend {
    * (launch #3)") and per move of virtual time, the last {@linkplain #withTraceLength lines} of
    * them, after a line that counts the dropped ones. Two runs of the same program with the same
    * seed have equal traces.
+   *
+   * @return the trace lines of the most recent run, oldest first; empty before the first run
    */
   public List<String> lastTrace() {
     return lastTrace;

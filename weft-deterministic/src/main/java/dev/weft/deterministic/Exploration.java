@@ -22,7 +22,15 @@ public final class Exploration {
    * Runs {@code scenario} with seeds {@code firstSeed}, {@code firstSeed + 1}, ... until one fails
    * or {@code seeds} runs passed.
    *
+   * <p>Each run is a {@code Weft.run} of {@code scenario} on {@link
+   * DeterministicBackend#withSeed(long)}; anything it throws (an exception, an error, a {@link
+   * DeadlockException}, a {@link StalledTaskException}) is that seed's failure.
+   *
+   * @param firstSeed the seed of the first run
    * @param seeds how many seeds to try, at least 1
+   * @param scenario the root task of each run; its result is ignored
+   * @return the number of runs, and the first failing seed with its failure and trace, if any
+   * @throws NullPointerException if {@code scenario} is null
    * @throws IllegalArgumentException if {@code seeds} is less than 1
    */
   public static Result explore(long firstSeed, int seeds, ThrowingSupplier<?, ?> scenario) {
@@ -53,12 +61,22 @@ public final class Exploration {
    */
   public record Result(int runs, long failingSeed, Throwable failure, List<String> trace) {
 
-    /** Returns whether some seed failed. */
+    /**
+     * Returns whether some seed failed.
+     *
+     * @return {@code true} if {@link #failure()} is not {@code null}
+     */
     public boolean failed() {
       return failure != null;
     }
 
-    /** Throws an {@link AssertionError} naming the failing seed, with the failure as cause. */
+    /**
+     * Returns normally if every seed passed; otherwise throws an {@link AssertionError} naming the
+     * failing seed and how to replay it, with the last turns of its trace and the failure as
+     * cause.
+     *
+     * @throws AssertionError if some seed failed
+     */
     public void assertPassed() {
       if (failure != null) {
         int from = Math.max(0, trace.size() - 20);

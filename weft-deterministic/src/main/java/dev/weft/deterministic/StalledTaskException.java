@@ -13,7 +13,10 @@ public final class StalledTaskException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The seed of the run in which the task stalled. */
   private final long seed;
+
+  /** The name of the stalled task. */
   private final String taskName;
   private final transient List<String> trace;
 
@@ -28,17 +31,32 @@ public final class StalledTaskException extends RuntimeException {
     setStackTrace(stack);
   }
 
-  /** Returns the seed of the run. */
+  /**
+   * Returns the seed of the run.
+   *
+   * @return the seed to pass to {@link DeterministicBackend#withSeed(long)} to run the same
+   *     schedule again
+   */
   public long seed() {
     return seed;
   }
 
-  /** Returns the name of the stalled task. */
+  /**
+   * Returns the name of the stalled task.
+   *
+   * @return the name the task was started with, or a generated one if it had none
+   */
   public String taskName() {
     return taskName;
   }
 
-  /** Returns the run's trace up to the stall. */
+  /**
+   * Returns the run's trace up to the stall; see {@link DeterministicBackend#lastTrace()}.
+   *
+   * <p>The trace is not serialized: a deserialized exception returns {@code null}.
+   *
+   * @return the kept trace lines, oldest first
+   */
   public List<String> trace() {
     return trace;
   }

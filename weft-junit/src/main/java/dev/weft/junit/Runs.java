@@ -21,9 +21,18 @@ public final class Runs {
   private Runs() {}
 
   /**
-   * Runs {@code main} on {@code backend}, then asserts that no task thread is still alive.
+   * Runs {@code main} on {@code backend}, then asserts that no task thread is still alive. The
+   * check runs however {@code main} ends; each thread is given up to 30 seconds to finish
+   * returning.
    *
-   * @throws AssertionError if a task's thread outlived the run
+   * @param <T> the type of the result of {@code main}
+   * @param <X> the checked exception {@code main} may throw
+   * @param backend the backend to run on
+   * @param main the root task's body
+   * @return what {@code main} returned
+   * @throws X what {@code main} threw, as {@link Weft#run(Backend, ThrowingSupplier)} throws it
+   * @throws AssertionError if a task's thread outlived the run (this replaces whatever {@code
+   *     main} threw)
    */
   public static <T, X extends Exception> T run(Backend backend, ThrowingSupplier<T, X> main)
       throws X {
@@ -35,7 +44,16 @@ public final class Runs {
     }
   }
 
-  /** As {@link #run}, for a program without a result. */
+  /**
+   * As {@link #run}, for a program without a result.
+   *
+   * @param <X> the checked exception {@code main} may throw
+   * @param backend the backend to run on
+   * @param main the root task's body
+   * @throws X what {@code main} threw, as {@link Weft#run(Backend, ThrowingSupplier)} throws it
+   * @throws AssertionError if a task's thread outlived the run (this replaces whatever {@code
+   *     main} threw)
+   */
   public static <X extends Exception> void exec(Backend backend, ThrowingRunnable<X> main)
       throws X {
     run(backend, () -> {

@@ -30,6 +30,12 @@ import org.junit.jupiter.api.extension.TestTemplateInvocationContextProvider;
  */
 public final class WeftExtension implements TestTemplateInvocationContextProvider {
 
+  /**
+   * Creates the extension. JUnit calls this for {@link WeftTest} (through {@code @ExtendWith});
+   * tests need not.
+   */
+  public WeftExtension() {}
+
   @Override
   public boolean supportsTestTemplate(ExtensionContext context) {
     return context.getTestMethod().map(m -> m.isAnnotationPresent(WeftTest.class)).orElse(false);

@@ -43,12 +43,24 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(WeftExtension.class)
 public @interface WeftTest {
 
-  /** Features every chosen backend must have; by default, every backend runs the test. */
+  /**
+   * Features every chosen backend must have; by default, every backend runs the test.
+   *
+   * @return the required features; empty for none
+   */
   BackendFeature[] requires() default {};
 
-  /** How many deterministic seeds to run; 0 or less means the {@code weft.seeds} property. */
+  /**
+   * How many deterministic seeds to run; 0 or less means the {@code weft.seeds} property.
+   *
+   * @return the number of seeds, or 0 or less to use the configured number
+   */
   int seeds() default 0;
 
-  /** Replay exactly this deterministic seed; {@code Long.MIN_VALUE} (the default) for none. */
+  /**
+   * Replay exactly this deterministic seed; {@code Long.MIN_VALUE} (the default) for none.
+   *
+   * @return the seed to replay on the deterministic backend only, or {@code Long.MIN_VALUE}
+   */
   long seed() default Long.MIN_VALUE;
 }
