@@ -22,12 +22,16 @@ import org.junit.platform.testkit.engine.Events;
 class WeftExtensionTest {
 
   private static Events run(String method) {
+    return run(method, "virtual,platform,deterministic");
+  }
+
+  private static Events run(String method, String backends) {
     boolean takesBackend = java.util.Arrays.stream(SampleTests.class.getDeclaredMethods())
         .anyMatch(m -> m.getName().equals(method) && m.getParameterCount() == 1);
     return EngineTestKit.engine("junit-jupiter")
         // Pinned, so that -Dweft.backends or -Dweft.seeds given to the whole build do not change
         // what these tests expect.
-        .configurationParameter("weft.backends", "virtual,platform,deterministic")
+        .configurationParameter("weft.backends", backends)
         .configurationParameter("weft.seeds", "3")
         .configurationParameter("weft.seed.base", "1")
         .selectors(takesBackend
@@ -58,6 +62,17 @@ class WeftExtensionTest {
         names(run("needsVirtualTime")));
     assertEquals(List.of("[virtual]", "[platform]"),
         names(run("needsRealParallelism")));
+  }
+
+  @Test
+  void noConfiguredBackendHasTheRequiredFeature_theTestIsSkippedSayingWhy() {
+    Events events = run("needsVirtualTime", "virtual,platform");
+
+    assertEquals(0, events.started().count());
+    assertEquals(1, events.skipped().count());
+    String reason = events.skipped().list().get(0)
+        .getPayload(String.class).orElseThrow();
+    assertTrue(reason.contains("VIRTUAL_TIME"), reason);
   }
 
   @Test

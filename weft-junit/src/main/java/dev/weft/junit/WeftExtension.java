@@ -9,6 +9,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.Extension;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.InvocationInterceptor;
@@ -26,7 +28,10 @@ import org.junit.jupiter.api.extension.TestTemplateInvocationContextProvider;
  * (comma-separated names among {@code virtual}, {@code platform}, {@code deterministic}; default
  * all), {@code weft.seeds} (deterministic seeds per test; default 3), {@code weft.seed.base} (the
  * first seed; default 1), {@code weft.seed} (replay exactly this seed on the deterministic backend
- * only). A test none of whose backends is configured does not run.
+ * only). A test none of whose backends is configured is reported as skipped, with the reason.
+ *
+ * <p>Compiled against the oldest JUnit Jupiter it supports (5.10), so that it runs on 5.10+ and
+ * 6.x alike.
  */
 public final class WeftExtension implements TestTemplateInvocationContextProvider {
 
@@ -42,20 +47,36 @@ public final class WeftExtension implements TestTemplateInvocationContextProvide
   }
 
   @Override
-  public boolean mayReturnZeroTestTemplateInvocationContexts(ExtensionContext context) {
-    return true; // -Dweft.backends may leave out every backend a test can run on
-  }
-
-  @Override
   public Stream<TestTemplateInvocationContext> provideTestTemplateInvocationContexts(
       ExtensionContext context) {
     Method method = context.getRequiredTestMethod();
     WeftTest test = method.getAnnotation(WeftTest.class);
     boolean inside = Arrays.stream(method.getParameterTypes()).noneMatch(Backend.class::equals);
     Set<BackendFeature> required = Set.of(test.requires());
-    return backends(test, context).stream()
+    List<TestTemplateInvocationContext> runs = backends(test, context).stream()
         .filter(b -> b.features().containsAll(required))
-        .map(b -> new Invocation(b, inside));
+        .<TestTemplateInvocationContext>map(b -> new Invocation(b, inside))
+        .toList();
+    // Zero invocations fail a test template before JUnit 5.12; one skipped invocation says why
+    // on every version.
+    return runs.isEmpty() ? Stream.of(new NoBackend(required)) : runs.stream();
+  }
+
+  /** Stands in for the runs of a test none of whose backends is configured: skipped. */
+  private record NoBackend(Set<BackendFeature> required)
+      implements TestTemplateInvocationContext {
+
+    @Override
+    public String getDisplayName(int invocationIndex) {
+      return "[no configured backend]";
+    }
+
+    @Override
+    public List<Extension> getAdditionalExtensions() {
+      return List.of((ExecutionCondition) context -> ConditionEvaluationResult.disabled(
+          "none of the configured backends (weft.backends) has the features this test requires: "
+              + required));
+    }
   }
 
   private static List<Backend> backends(WeftTest test, ExtensionContext context) {
