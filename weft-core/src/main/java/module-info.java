@@ -11,7 +11,8 @@ module dev.weft {
   exports dev.weft.stream;
   exports dev.weft.sync;
 
-  // The deterministic backend reuses the timer queue and the stack-overflow-proof lock.
+  // The deterministic backend reuses the timer queue and the stack-overflow-proof lock. (On the
+  // class path next to a named dev.weft it gets them from ClassPathFriends instead.)
   exports dev.weft.internal.backend to dev.weft.deterministic;
   exports dev.weft.internal.guard to dev.weft.deterministic;
 }

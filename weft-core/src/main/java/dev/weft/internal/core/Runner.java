@@ -1,7 +1,8 @@
 package dev.weft.internal.core;
 
-import dev.weft.internal.guard.CriticalLock;
 import dev.weft.ThrowingSupplier;
+import dev.weft.internal.backend.ClassPathFriends;
+import dev.weft.internal.guard.CriticalLock;
 import dev.weft.spi.Backend;
 import dev.weft.spi.Clock;
 import dev.weft.spi.Scheduler;
@@ -56,6 +57,7 @@ public final class Runner {
           "Weft.run was called from inside Weft " + Task.current()
               + "; use a TaskGroup to run more tasks");
     }
+    ClassPathFriends.ensure(); // a backend on the class path may need Weft's internal packages
     Scheduler scheduler = backend.open();
     Runner runner = new Runner(scheduler, backend.name());
     scheduler.describeTasksWith(runner::describeTasks);
