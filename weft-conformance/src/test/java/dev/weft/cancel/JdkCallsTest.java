@@ -56,6 +56,7 @@ class JdkCallsTest {
   }
 
   @WeftTest(requires = BackendFeature.REAL_PARALLELISM)
+  @SuppressWarnings("try") // the accepted peer only has to exist, so that the read blocks
   void socketChannelRead_isWoken_andTheScopeCatches_butTheChannelIsClosed(Backend backend)
       throws Exception {
     try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());

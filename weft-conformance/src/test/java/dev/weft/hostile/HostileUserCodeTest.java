@@ -108,6 +108,7 @@ class HostileUserCodeTest {
   }
 
   @WeftTest
+  @SuppressWarnings("finally") // the finally replaces the cancellation on purpose
   void hostileFailures_amongOthers_areAllListedInOrder(Backend backend) {
     HostileException first = hostile();
     IllegalStateException second = new IllegalStateException("plain");

@@ -17,6 +17,7 @@ class UnclosedHandleWarningTest {
   void unclosedHandle_isReportedWhenCollected() {
     Logger logger = Logger.getLogger("dev.weft.stream");
     Level before = logger.getLevel();
+    boolean toParents = logger.getUseParentHandlers();
     List<String> warnings = new CopyOnWriteArrayList<>();
     Handler capture = new Handler() {
       @Override
@@ -33,6 +34,7 @@ class UnclosedHandleWarningTest {
       public void close() {}
     };
     logger.setLevel(Level.WARNING);
+    logger.setUseParentHandlers(false); // the warning this test provokes is captured, not printed
     logger.addHandler(capture);
     try {
       MemoryStream<String> stream = MemoryStream.create(1);
@@ -45,6 +47,7 @@ class UnclosedHandleWarningTest {
       }
     } finally {
       logger.removeHandler(capture);
+      logger.setUseParentHandlers(toParents);
       logger.setLevel(before);
     }
 

@@ -32,6 +32,7 @@ public final class Demo {
   private Demo() {}
 
   public static void main(String[] args) {
+    part("Part 1: a task group, a deadline that cancels a subtree of tasks, and shielded cleanup");
     Weft.run(
         () -> {
           log("main", "starts a task group: one quick task, and two slow ones under a 300 ms deadline");
@@ -59,14 +60,22 @@ public final class Demo {
           return null;
         });
     System.out.println();
+    part("Part 2: the scenario that deadlocked AnyIO 4.4.0 (a cancelled producer's shielded cleanup"
+        + " sends a last item to a shielded consumer over a rendezvous stream): delivered on every"
+        + " backend");
     for (Backend backend : List.of(Backend.virtualThreads(), Backend.platformThreads(),
         DeterministicBackend.withSeed(42))) {
       lastMessageOnShutdown(backend);
     }
     System.out.println();
+    part("Part 3: the deterministic backend's virtual clock, and a deadlock reported instead of a hang");
     oneHourOnTheVirtualClock();
     System.out.println();
     deadlockReported();
+  }
+
+  private static void part(String title) {
+    System.out.println("== " + title);
   }
 
   private static void oneHourOnTheVirtualClock() {

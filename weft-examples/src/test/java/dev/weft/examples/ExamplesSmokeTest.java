@@ -14,6 +14,7 @@ class ExamplesSmokeTest {
   void demo_showsTheDeadlineCancellingTheSubtree_andShieldedCleanupFinishing() {
     String out = capture(() -> Demo.main(new String[0]));
 
+    assertTrue(out.contains("== Part 2: the scenario that deadlocked AnyIO 4.4.0"), out);
     assertTrue(out.contains("quick      done"), out);
     assertTrue(out.contains("slow-1     cancelled (the deadline passed)"), out);
     assertTrue(out.contains("slow-2     cleanup finished"), out);
