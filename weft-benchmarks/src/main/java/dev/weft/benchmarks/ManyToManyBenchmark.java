@@ -19,7 +19,7 @@ public class ManyToManyBenchmark {
 
   static final int ITEMS = 100_000;
 
-  @Param({"16", "1024"})
+  @Param({"0", "16", "1024"})
   public int buffer;
 
   @Benchmark

@@ -83,7 +83,16 @@ public final class StreamCore<T> {
 
   private record ReceiveNode(Waiter<Object> waiter, Handle handle) {}
 
-  private final CriticalLock lock = new CriticalLock();
+  /**
+   * How often a rendezvous stream's lock spins for its holder before it waits. The two sides of a
+   * rendezvous reach the lock together after every handoff (0.7 contended acquisitions per item
+   * were measured), and a wait parks the thread; spinning raised 1P/1C throughput from 2.7 to 3.4
+   * M items/s. Buffered streams do not spin (it cost them a third). Never on one processor.
+   */
+  private static final int RENDEZVOUS_LOCK_SPINS =
+      Runtime.getRuntime().availableProcessors() > 1 ? 256 : 0;
+
+  private final CriticalLock lock;
   private final int maxBuffer;
   private final Consumer<Object> onUndelivered;
   private final ArrayDeque<Object> buffer = new ArrayDeque<>();
@@ -96,6 +105,7 @@ public final class StreamCore<T> {
   public StreamCore(int maxBuffer, Consumer<? super T> onUndelivered) {
     this.maxBuffer = maxBuffer;
     this.onUndelivered = (Consumer<Object>) onUndelivered;
+    this.lock = new CriticalLock(maxBuffer == 0 ? RENDEZVOUS_LOCK_SPINS : 0);
   }
 
   /** Opens a new handle of one side. */
