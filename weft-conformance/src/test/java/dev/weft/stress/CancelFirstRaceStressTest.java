@@ -2,6 +2,7 @@ package dev.weft.stress;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.weft.Futures;
 import dev.weft.cancel.CancelScope;
 import dev.weft.cancel.CancelledException;
 import dev.weft.junit.Runs;
@@ -17,10 +18,11 @@ import dev.weft.sync.Event;
 import dev.weft.sync.Lock;
 import dev.weft.sync.Semaphore;
 import dev.weft.task.TaskGroup;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A cancellation that returned first always wins (L2, S2, E1): a task starts a blocking operation
+ * A cancellation that returned first always wins (L2, S2, E1, F4): a task starts a blocking operation
  * on a primitive, another task cancels its scope, and only after {@code cancel()} has returned
  * does that task release, set, signal or send. The operation must never take what was released:
  * the grant starts after the cancellation, so the cancellation comes first (Trio's promise). The
@@ -140,6 +142,22 @@ class CancelFirstRaceStressTest {
       }
     });
     report(backend, "MemorySendStream.send", early, cancelled);
+  }
+
+  @WeftTest(requires = BackendFeature.REAL_PARALLELISM)
+  void futureCompletedAfterCancel_isNeverReturned(Backend backend) {
+    AtomicInteger early = new AtomicInteger();
+    AtomicInteger cancelled = new AtomicInteger();
+    Runs.exec(backend, () -> {
+      for (int round = 0; round < ROUNDS; round++) {
+        CompletableFuture<String> future = new CompletableFuture<>();
+        runRound(new Round() {
+          @Override public void operation() { Futures.awaitWithoutCancelling(future); }
+          @Override public void grant() { future.complete("result"); }
+        }, early, cancelled);
+      }
+    });
+    report(backend, "Futures.await", early, cancelled);
   }
 
   /** Rounds for a resource held by the host while the task under test waits to acquire it. */

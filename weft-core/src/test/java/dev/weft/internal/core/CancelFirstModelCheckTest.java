@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.Futures;
 import dev.weft.cancel.CancelScope;
 import dev.weft.stream.MemoryReceiveStream;
 import dev.weft.stream.MemorySendStream;
@@ -14,6 +15,7 @@ import dev.weft.sync.Event;
 import dev.weft.sync.Lock;
 import dev.weft.sync.Semaphore;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,7 +26,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Model-checks, with Lincheck on platform threads, that a cancellation which returned first always
- * wins (L2, S2, E1): a task starts a blocking operation inside a scope while this thread cancels
+ * wins (L2, S2, E1, F4): a task starts a blocking operation inside a scope while this thread cancels
  * the scope and, once {@code cancel()} has returned, releases, sets, signals or sends. In every
  * interleaving the operation takes nothing and the scope catches the cancellation.
  *
@@ -100,6 +102,15 @@ class CancelFirstModelCheckTest {
       Event event = new Event();
       return new Scenario(event::await, event::set,
           () -> assertEquals(0, event.statistics().tasksWaiting()));
+    });
+  }
+
+  @Test
+  void futureCompletedAfterCancel_isNotReturned() {
+    check(() -> {
+      CompletableFuture<String> future = new CompletableFuture<>();
+      return new Scenario(() -> Futures.awaitWithoutCancelling(future),
+          () -> future.complete("result"), () -> assertTrue(future.isDone()));
     });
   }
 
