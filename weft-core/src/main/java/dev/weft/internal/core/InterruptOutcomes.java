@@ -12,12 +12,12 @@ import java.nio.channels.ClosedByInterruptException;
  * (semantics B3, B6). Runs under the run's lock: it calls no method that user code could override
  * ({@code getMessage} and {@code getCause} only on the JDK's own classes, compared exactly).
  */
-final class InterruptOutcomes {
+public final class InterruptOutcomes {
 
   private InterruptOutcomes() {}
 
   /** Whether {@code t} says that an interrupt ended a blocking JDK call. */
-  static boolean endedByInterrupt(Throwable t) {
+  public static boolean endedByInterrupt(Throwable t) {
     if (t instanceof InterruptedException || t instanceof ClosedByInterruptException) {
       return true;
     }

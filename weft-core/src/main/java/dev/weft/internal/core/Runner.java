@@ -4,14 +4,17 @@ import dev.weft.ThrowingSupplier;
 import dev.weft.internal.backend.ClassPathFriends;
 import dev.weft.internal.guard.CriticalLock;
 import dev.weft.spi.Backend;
+import dev.weft.spi.BackendFeature;
 import dev.weft.spi.Clock;
 import dev.weft.spi.Scheduler;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * One run of Weft: the root task, every task below it, their scope tree, and the backend's
@@ -34,17 +37,34 @@ public final class Runner {
   final Clock clock;
   final String backendName;
   private final AtomicLong taskIds = new AtomicLong();
+  private final boolean workerCallsInline;
+  private final ConcurrentHashMap<Object, Object> runLocals = new ConcurrentHashMap<>();
   private volatile Task rootTask;
 
   /** A run without a root task, for tests that drive tasks by hand. */
   static Runner forTest(Scheduler scheduler) {
-    return new Runner(scheduler, "test");
+    return new Runner(scheduler, "test", false);
   }
 
-  private Runner(Scheduler scheduler, String backendName) {
+  private Runner(Scheduler scheduler, String backendName, boolean workerCallsInline) {
     this.scheduler = scheduler;
     this.clock = scheduler.clock();
     this.backendName = backendName;
+    this.workerCallsInline = workerCallsInline;
+  }
+
+  /**
+   * Whether worker calls run on the calling task's thread: on a backend with a deterministic
+   * schedule, where a thread outside the run would make the schedule depend on timing (X5).
+   */
+  public boolean runsWorkerCallsInline() {
+    return workerCallsInline;
+  }
+
+  /** Returns the run's value for {@code key}, created by {@code initial} on first use. */
+  @SuppressWarnings("unchecked")
+  public <T> T runLocal(Object key, Supplier<T> initial) {
+    return (T) runLocals.computeIfAbsent(key, k -> initial.get());
   }
 
   /** Runs {@code main} as the root task of a new run on {@code backend}; see {@code Weft.run}. */
@@ -59,7 +79,8 @@ public final class Runner {
     }
     ClassPathFriends.ensure(); // a backend on the class path may need Weft's internal packages
     Scheduler scheduler = backend.open();
-    Runner runner = new Runner(scheduler, backend.name());
+    Runner runner = new Runner(scheduler, backend.name(),
+        backend.features().contains(BackendFeature.DETERMINISTIC_SCHEDULE));
     scheduler.describeTasksWith(runner::describeTasks);
     RootOutcome<T> outcome = new RootOutcome<>();
     try {

@@ -1,0 +1,92 @@
+package dev.weft.stress;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.weft.Weft;
+import dev.weft.Workers;
+import dev.weft.cancel.CancelScope;
+import dev.weft.cancel.CancelledException;
+import dev.weft.junit.Runs;
+import dev.weft.junit.WeftTest;
+import dev.weft.spi.Backend;
+import dev.weft.spi.BackendFeature;
+import dev.weft.sync.CapacityLimiter;
+import dev.weft.task.TaskGroup;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Worker calls cancelled at random moments (X3): every call either returned its result to its
+ * task or ended before its task threw the cancellation, no call ever starts with an interrupt meant
+ * for an earlier one (the worker threads are reused), and every token comes back. Thread backends
+ * only; bounded ({@code weft.stress.workers.rounds}, default 2,000 per backend); prints what it
+ * checked and its seed.
+ */
+class WorkersStressTest {
+
+  private static final int ROUNDS = Integer.getInteger("weft.stress.workers.rounds", 2_000);
+
+  @WeftTest(requires = BackendFeature.REAL_PARALLELISM)
+  void randomCancellations_neverLeakAnInterrupt_orOutliveTheTask(Backend backend) {
+    long seed = Long.getLong("weft.seed.base", 1L);
+    SplittableRandom random = new SplittableRandom(seed);
+    CapacityLimiter limiter = CapacityLimiter.create(4);
+    AtomicInteger startedInterrupted = new AtomicInteger();
+    AtomicInteger returned = new AtomicInteger();
+    AtomicInteger cancelled = new AtomicInteger();
+    AtomicInteger outlived = new AtomicInteger();
+
+    Runs.exec(backend, () -> {
+      for (int round = 0; round < ROUNDS; round++) {
+        int spins = random.nextInt(2_000);
+        int cancelAfter = random.nextInt(2_000);
+        TaskGroup.run(group -> {
+          CancelScope[] scopes = {CancelScope.create(), CancelScope.create()};
+          for (CancelScope scope : scopes) {
+            group.startSoon(() -> {
+              AtomicInteger running = new AtomicInteger();
+              try {
+                scope.run(() -> {
+                  Workers.run(limiter, () -> {
+                    running.incrementAndGet();
+                    // An interrupt is this call's own only once its task's scope was cancelled.
+                    if (Thread.currentThread().isInterrupted() && !scope.cancelCalled()) {
+                      startedInterrupted.incrementAndGet();
+                    }
+                    for (int i = 0; i < spins && !Thread.currentThread().isInterrupted(); i++) {
+                      Thread.onSpinWait();
+                    }
+                    running.decrementAndGet();
+                    return null;
+                  });
+                  returned.incrementAndGet();
+                });
+              } finally {
+                if (running.get() != 0) {
+                  outlived.incrementAndGet();
+                }
+              }
+              if (scope.cancelledCaught()) {
+                cancelled.incrementAndGet();
+              }
+            });
+          }
+          for (int i = 0; i < cancelAfter; i++) {
+            Thread.onSpinWait();
+          }
+          for (CancelScope scope : scopes) {
+            scope.cancel();
+          }
+        });
+      }
+      Weft.checkpoint();
+    });
+
+    System.out.printf("WorkersStressTest[%s] seed=%d rounds=%d calls=%d returned=%d cancelled=%d"
+        + " started with another call's interrupt=%d outlived=%d%n", backend.name(), seed, ROUNDS, 2 * ROUNDS,
+        returned.get(), cancelled.get(), startedInterrupted.get(), outlived.get());
+    assertEquals(0, startedInterrupted.get(), "a call started with an interrupt meant for another");
+    assertEquals(0, outlived.get(), "a call outlived its task");
+    assertEquals(0, limiter.statistics().borrowedTokens(), "tokens not given back");
+  }
+}
