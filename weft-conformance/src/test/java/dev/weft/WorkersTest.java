@@ -201,6 +201,40 @@ class WorkersTest {
     until(() -> limiter.get().statistics().borrowedTokens() == 0);
   }
 
+  @WeftTest(requires = BackendFeature.REAL_PARALLELISM)
+  void callerCancelled_letsALongCallStopEarly(Backend backend) {
+    CountDownLatch started = new CountDownLatch(1);
+    AtomicReference<String> result = new AtomicReference<>();
+    AtomicBoolean cancelledBeforeStart = new AtomicBoolean(true);
+    CancelScope scope = CancelScope.create();
+
+    Runs.exec(backend, () -> TaskGroup.run(group -> {
+      group.startSoon(() -> scope.run(() -> {
+        result.set(Workers.run(() -> {
+          cancelledBeforeStart.set(Workers.callerCancelled());
+          started.countDown();
+          while (!Workers.callerCancelled()) {
+            Thread.onSpinWait(); // a long computation that looks up now and then
+          }
+          return "stopped early";
+        }));
+        Weft.checkpoint(); // the cancellation arrives here
+      }));
+      until(() -> started.getCount() == 0);
+      scope.cancel();
+    }));
+
+    assertFalse(cancelledBeforeStart.get());
+    assertEquals("stopped early", result.get());
+    assertTrue(scope.cancelledCaught());
+  }
+
+  @WeftTest
+  void callerCancelled_outsideAWorkerCall_throws(Backend backend) {
+    Runs.exec(backend, () -> assertTrue(assertInstanceOf(IllegalStateException.class,
+        thrownBy(Workers::callerCancelled)).getMessage().contains("inside a worker call")));
+  }
+
   @WeftTest
   void badInput_isRejectedNamingIt(Backend backend) {
     Runs.exec(backend, () -> {

@@ -43,6 +43,7 @@ public final class Workers {
   private Workers() {}
 
   private static final int DEFAULT_TOKENS = 40;
+  private static final ThreadLocal<Job> CURRENT = new ThreadLocal<>();
   private static final Object DEFAULT_LIMITER_KEY = new Object();
 
   /**
@@ -59,6 +60,22 @@ public final class Workers {
   private static CapacityLimiter defaultLimiter(Task task) {
     return task.runner()
         .runLocal(DEFAULT_LIMITER_KEY, () -> CapacityLimiter.create(DEFAULT_TOKENS));
+  }
+
+  /**
+   * From inside a worker call: whether the task waiting for it has a pending cancellation, so that
+   * a long computation can stop early. Not a checkpoint; throws nothing for the cancellation.
+   *
+   * @return {@code true} if the calling task has been cancelled
+   * @throws IllegalStateException if the current thread is not running a worker call
+   */
+  public static boolean callerCancelled() {
+    Job job = CURRENT.get();
+    if (job == null) {
+      throw new IllegalStateException("Workers.callerCancelled must be called from inside a worker"
+          + " call (Workers.run), not from thread '" + Thread.currentThread().getName() + "'");
+    }
+    return job.task.hasPendingCancellation();
   }
 
   /**
@@ -124,7 +141,7 @@ public final class Workers {
   private static <T, X extends Exception> T run(
       CapacityLimiter limiter, ThrowingSupplier<T, X> call, boolean abandon) throws X {
     Task me = Task.require("Workers.run");
-    Job job = new Job(call, limiter);
+    Job job = new Job(me, call, limiter);
     limiter.acquireOnBehalfOf(job); // a cancellable checkpoint: cancelled, nothing starts
     if (me.runner().runsWorkerCallsInline()) {
       return inline(job); // the deterministic backend's model of a pool (X5)
@@ -188,6 +205,7 @@ public final class Workers {
 
   /** One call on a worker thread. */
   private static final class Job implements Runnable {
+    final Task task;
     final ThrowingSupplier<?, ?> call;
     final CapacityLimiter limiter;
     Object value; // written by the worker before `ended`
@@ -196,7 +214,8 @@ public final class Workers {
     boolean ended; // guarded by this
     Waiter<Object> waiter; // guarded by this (once the job runs)
 
-    Job(ThrowingSupplier<?, ?> call, CapacityLimiter limiter) {
+    Job(Task task, ThrowingSupplier<?, ?> call, CapacityLimiter limiter) {
+      this.task = task;
       this.call = call;
       this.limiter = limiter;
     }
@@ -225,10 +244,14 @@ public final class Workers {
     }
 
     void execute() {
+      Job outer = CURRENT.get(); // the deterministic backend runs a call inside another's turn
+      CURRENT.set(this);
       try {
         value = call.get();
       } catch (Throwable t) {
         failure = t;
+      } finally {
+        CURRENT.set(outer);
       }
     }
 

@@ -20,6 +20,14 @@ public final class WorkerPool {
 
   private WorkerPool() {}
 
+  /**
+   * Starts a platform daemon thread of its own for {@code body}, which runs for a long time (a
+   * portal's run).
+   */
+  public static Thread startLongLived(String name, Runnable body) {
+    return Thread.ofPlatform().name(name).daemon(true).start(body);
+  }
+
   /** Runs {@code job} on a worker thread, a new one if none is idle. */
   public static void execute(Runnable job) {
     POOL.execute(job);
