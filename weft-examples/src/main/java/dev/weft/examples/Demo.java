@@ -13,6 +13,7 @@ import dev.weft.sync.Event;
 import dev.weft.task.TaskGroup;
 import dev.weft.time.Deadline;
 import dev.weft.time.Timeouts;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,8 @@ import java.util.List;
  * that deadlocked AnyIO 4.4.0, on every backend: a component that owns a stream is cancelled from
  * outside, and its shielded cleanup sends a last message to a shielded consumer. Part 3: the
  * deterministic backend's virtual clock runs a one-hour timeout in milliseconds, and a program that
- * can never finish is reported with its task tree instead of hanging.
+ * can never finish is reported with its task tree instead of hanging. Part 4: threads that Weft did
+ * not start ({@link ThreadsExample}).
  */
 public final class Demo {
 
@@ -72,6 +74,14 @@ public final class Demo {
     oneHourOnTheVirtualClock();
     System.out.println();
     deadlockReported();
+    System.out.println();
+    part("Part 4: threads Weft did not start: an HTTP server's handler threads call into a"
+        + " BlockingPortal, and blocking calls run on worker threads under a limiter");
+    try {
+      ThreadsExample.run();
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static void part(String title) {

@@ -28,6 +28,10 @@ class ExamplesSmokeTest {
     assertTrue(out.contains("[deterministic] instead of hanging: deadlock"), out);
     assertTrue(out.contains("task 'ping'"), out);
     assertTrue(out.contains("receive from memory stream"), out);
+    assertTrue(out.contains("[http] GET /hello -> hello from task"), out);
+    assertTrue(out.contains("[http] GET /slow  -> gave up at its 100 ms deadline"), out);
+    assertTrue(out.matches("(?s).*\\[workers\\] squares of 1\\.\\.8 on worker threads: sum 204,"
+        + " at most [12] at once.*"), out);
   }
 
   @Test
