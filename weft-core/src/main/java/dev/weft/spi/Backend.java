@@ -1,5 +1,6 @@
 package dev.weft.spi;
 
+import dev.weft.internal.backend.DecoratedBackend;
 import dev.weft.internal.backend.ThreadBackend;
 import java.util.Set;
 
@@ -36,6 +37,18 @@ public interface Backend {
    */
   default Set<BackendFeature> features() {
     return Set.of();
+  }
+
+  /**
+   * Returns this backend with {@code decorator} wrapping the body of every task of its runs, the
+   * root task included (semantics Y2). Applied again, the new decorator wraps the earlier one.
+   *
+   * @param decorator carries a context from each starting task into the task it starts
+   * @return a backend that schedules as this one does
+   * @throws NullPointerException if {@code decorator} is null
+   */
+  default Backend withTaskDecorator(TaskDecorator decorator) {
+    return DecoratedBackend.of(this, decorator);
   }
 
   /**

@@ -87,11 +87,12 @@ public final class Group {
    * Starts a child task. With a {@code starter}, the child sits below {@code caller}'s innermost
    * scope until it calls {@link #started}; otherwise it sits below the group's scope at once.
    */
-  public Task spawn(Task caller, String name, ChildBody body, Starter starter) {
+  public Task spawn(Task caller, String name, ChildBody undecorated, Starter starter) {
     if (caller.runner != runner) {
       throw new IllegalStateException(
           "this task group belongs to another Weft run than " + caller);
     }
+    ChildBody body = runner.decorate(undecorated); // user code: before any lock
     // The child's root goes below the group's scope (the host's) or, for start(), below the
     // caller's innermost scope (the caller's): linked under that scope's owner's lock.
     Scope parentScope = starter != null ? caller.innermost : scope;

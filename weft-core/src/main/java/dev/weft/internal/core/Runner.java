@@ -2,11 +2,13 @@ package dev.weft.internal.core;
 
 import dev.weft.ThrowingSupplier;
 import dev.weft.internal.backend.ClassPathFriends;
+import dev.weft.internal.backend.DecoratedBackend;
 import dev.weft.internal.guard.CriticalLock;
 import dev.weft.spi.Backend;
 import dev.weft.spi.BackendFeature;
 import dev.weft.spi.Clock;
 import dev.weft.spi.Scheduler;
+import dev.weft.spi.TaskDecorator;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -38,19 +40,49 @@ public final class Runner {
   final String backendName;
   private final AtomicLong taskIds = new AtomicLong();
   private final boolean workerCallsInline;
+  private final TaskDecorator decorator; // null: task bodies run as they are
   private final ConcurrentHashMap<Object, Object> runLocals = new ConcurrentHashMap<>();
   private volatile Task rootTask;
 
   /** A run without a root task, for tests that drive tasks by hand. */
   static Runner forTest(Scheduler scheduler) {
-    return new Runner(scheduler, "test", false);
+    return new Runner(scheduler, "test", false, null);
   }
 
-  private Runner(Scheduler scheduler, String backendName, boolean workerCallsInline) {
+  private Runner(Scheduler scheduler, String backendName, boolean workerCallsInline,
+      TaskDecorator decorator) {
     this.scheduler = scheduler;
     this.clock = scheduler.clock();
     this.backendName = backendName;
     this.workerCallsInline = workerCallsInline;
+    this.decorator = decorator;
+  }
+
+  /**
+   * Wraps a task's body with the run's decorator (semantics Y2), on the thread that starts the
+   * task and before any Weft lock is taken: the decorator is user code. Returns {@code body}
+   * itself when the run has none. A decorator that throws, or returns null, fails the start.
+   */
+  Group.ChildBody decorate(Group.ChildBody body) {
+    if (decorator == null) {
+      return body;
+    }
+    Throwable[] thrown = new Throwable[1];
+    Runnable inner = () -> {
+      try {
+        body.run(Task.current());
+      } catch (Throwable t) {
+        thrown[0] = t;
+      }
+    };
+    Runnable wrapped = Objects.requireNonNull(decorator.decorate(inner),
+        "the run's TaskDecorator returned null instead of a task body");
+    return self -> {
+      wrapped.run();
+      if (thrown[0] != null) {
+        throw thrown[0];
+      }
+    };
   }
 
   /**
@@ -80,12 +112,15 @@ public final class Runner {
     ClassPathFriends.ensure(); // a backend on the class path may need Weft's internal packages
     Scheduler scheduler = backend.open();
     Runner runner = new Runner(scheduler, backend.name(),
-        backend.features().contains(BackendFeature.DETERMINISTIC_SCHEDULE));
+        backend.features().contains(BackendFeature.DETERMINISTIC_SCHEDULE),
+        DecoratedBackend.decoratorOf(backend));
     scheduler.describeTasksWith(runner::describeTasks);
     RootOutcome<T> outcome = new RootOutcome<>();
     try {
       Task root = runner.newRootTask();
-      scheduler.launch("main", () -> runner.runRoot(root, main, outcome));
+      Object[] result = new Object[1];
+      Group.ChildBody body = runner.decorate(self -> result[0] = main.get());
+      scheduler.launch("main", () -> runner.runRoot(root, body, result, outcome));
       outcome.await(root);
     } finally {
       scheduler.close();
@@ -107,13 +142,15 @@ public final class Runner {
     return root;
   }
 
-  private <T, X extends Exception> void runRoot(
-      Task root, ThrowingSupplier<T, X> main, RootOutcome<T> outcome) {
+  @SuppressWarnings("unchecked")
+  private <T> void runRoot(
+      Task root, Group.ChildBody body, Object[] result, RootOutcome<T> outcome) {
     T value = null;
     Throwable failure = null;
     try {
       root.begin();
-      value = main.get();
+      body.run(root);
+      value = (T) result[0];
     } catch (Throwable t) {
       failure = t;
     }
