@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.cancel.CancelScope;
 import dev.weft.cancel.CancelledException;
 import dev.weft.deterministic.DeterministicBackend;
 import dev.weft.junit.WeftTest;
@@ -22,6 +23,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -195,6 +197,84 @@ class BlockingPortalTest {
 
       IllegalStateException e = assertInstanceOf(IllegalStateException.class, inner.get());
       assertTrue(e.getMessage().contains("would wait for itself"), e.getMessage());
+    }
+  }
+
+  @WeftTest(requires = BackendFeature.REAL_PARALLELISM)
+  void aCancellationThatACallKeptAndRethrew_failsOnlyThatCall(Backend backend) {
+    try (BlockingPortal portal = BlockingPortal.start(backend)) {
+      CancelledException kept = portal.call(() -> {
+        CancelScope inner = CancelScope.create();
+        AtomicReference<CancelledException> caught = new AtomicReference<>();
+        inner.run(() -> {
+          inner.cancel();
+          try {
+            Weft.checkpoint();
+          } catch (CancelledException e) {
+            caught.set(e);
+            throw e;
+          }
+        });
+        return caught.get();
+      });
+
+      assertSame(kept, thrownBy(() -> portal.call(() -> {
+        throw kept;
+      })));
+      assertEquals("the portal goes on", portal.call(() -> "the portal goes on"));
+    }
+  }
+
+  @WeftTest(requires = BackendFeature.REAL_PARALLELISM)
+  void aTaskDecoratorThatRefusesACall_failsOnlyThatCall(Backend backend) {
+    IllegalStateException refused = new IllegalStateException("no context");
+    AtomicInteger decorated = new AtomicInteger();
+    Backend picky = backend.withTaskDecorator(body -> {
+      if (decorated.incrementAndGet() == 3) { // the root task, the call below, then this one
+        throw refused;
+      }
+      return body;
+    });
+    try (BlockingPortal portal = BlockingPortal.start(picky)) {
+      assertEquals(1, portal.call(() -> 1));
+      assertSame(refused, thrownBy(() -> portal.call(() -> 2)));
+      assertEquals(3, portal.call(() -> 3));
+    }
+  }
+
+  @WeftTest(requires = BackendFeature.REAL_PARALLELISM)
+  void aRunThatCannotStart_failsTheStart(Backend backend) {
+    IllegalStateException refused = new IllegalStateException("no root task");
+    Backend broken = backend.withTaskDecorator(body -> {
+      throw refused;
+    });
+
+    IllegalStateException e = assertInstanceOf(IllegalStateException.class,
+        thrownBy(() -> BlockingPortal.start(broken)));
+    assertSame(refused, e.getCause());
+  }
+
+  @WeftTest(requires = BackendFeature.REAL_PARALLELISM)
+  void closeFromATaskOfThePortal_stopsIntakeWithoutWaitingForItself(Backend backend)
+      throws Exception {
+    BlockingPortal portal = BlockingPortal.start(backend);
+    CompletableFuture<String> closedFromInside = portal.submit(() -> {
+      portal.close();
+      return "returned";
+    });
+
+    assertEquals("returned", closedFromInside.get());
+    assertInstanceOf(IllegalStateException.class, thrownBy(() -> portal.call(() -> 1)));
+    portal.close(); // from outside: waits for the run's end
+  }
+
+  @WeftTest(requires = BackendFeature.REAL_PARALLELISM)
+  void submitFromATaskOfThePortal_isAllowed_itNeverWaits(Backend backend) throws Exception {
+    try (BlockingPortal portal = BlockingPortal.start(backend)) {
+      CompletableFuture<CompletableFuture<String>> outer =
+          portal.submit(() -> portal.submit(() -> "inner"));
+
+      assertEquals("inner", outer.get().get());
     }
   }
 

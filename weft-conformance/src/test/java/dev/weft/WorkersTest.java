@@ -18,6 +18,10 @@ import dev.weft.sync.CapacityLimiter;
 import dev.weft.task.TaskGroup;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -227,6 +231,44 @@ class WorkersTest {
     assertFalse(cancelledBeforeStart.get());
     assertEquals("stopped early", result.get());
     assertTrue(scope.cancelledCaught());
+  }
+
+  @WeftTest(requires = BackendFeature.REAL_PARALLELISM)
+  void abandonedCall_seesThatItsCallerWasCancelled(Backend backend) throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CompletableFuture<Boolean> sawIt = new CompletableFuture<>();
+    CancelScope scope = CancelScope.create();
+
+    Runs.exec(backend, () -> TaskGroup.run(group -> {
+      group.startSoon(() -> scope.run(() -> Workers.runAbandoningOnCancel(() -> {
+        started.countDown();
+        while (!Workers.callerCancelled()) {
+          Thread.onSpinWait();
+        }
+        return sawIt.complete(true);
+      })));
+      until(() -> started.getCount() == 0);
+      scope.cancel();
+    }));
+
+    assertTrue(scope.cancelledCaught());
+    assertTrue(sawIt.get(), "the abandoned call learnt it was abandoned");
+  }
+
+  @WeftTest(requires = BackendFeature.REAL_PARALLELISM)
+  void workerThreads_carryNoTasksInheritableThreadLocals(Backend backend) {
+    InheritableThreadLocal<String> user = new InheritableThreadLocal<>();
+
+    List<String> seen = Runs.run(backend, () -> {
+      List<String> values = new ArrayList<>();
+      for (String name : List.of("alice", "bob")) {
+        user.set(name);
+        values.add(Workers.run(user::get));
+      }
+      return values;
+    });
+
+    assertEquals(Arrays.asList(null, null), seen, "a worker is shared by every run and task");
   }
 
   @WeftTest

@@ -16,8 +16,10 @@ import dev.weft.stream.MemorySendStream;
 import dev.weft.stream.MemoryStream;
 import dev.weft.task.TaskGroup;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -59,6 +61,9 @@ public final class BlockingPortal implements AutoCloseable {
   private volatile Runner runner;
   private volatile CancelScope groupScope;
   private volatile Throwable runFailure;
+  // Every call handed to a task, until it ended: what a task decorator kept from running, or a run
+  // that ended early, is refused when the run is over instead of leaving its caller waiting.
+  private final Set<Job<?>> dispatched = ConcurrentHashMap.newKeySet();
 
   private BlockingPortal(Backend backend) {
     // Calls still queued when the run stops taking them (it was cancelled) are refused.
@@ -75,19 +80,36 @@ public final class BlockingPortal implements AutoCloseable {
             ready.countDown();
             try (queued) {
               for (Job<?> job : queued) {
-                group.startSoon(job::run);
+                dispatched.add(job);
+                try {
+                  group.startSoon(() -> {
+                    try {
+                      job.run();
+                    } finally {
+                      dispatched.remove(job);
+                    }
+                  });
+                } catch (RuntimeException e) { // a task decorator refused to start it
+                  dispatched.remove(job);
+                  job.fail(e);
+                }
               }
             }
           });
           return null;
         });
       } catch (Throwable t) {
-        runFailure = t; // a bug in Weft; close() reports it
+        runFailure = t; // the run could not start (a decorator), or a bug in Weft
       } finally {
+        queued.close(); // calls sent from now on are refused; queued ones go to refuse()
+        dispatched.forEach(Job::refuse);
         ready.countDown();
       }
     });
     awaitUninterruptibly(ready);
+    if (groupScope == null) {
+      throw new IllegalStateException("the BlockingPortal's run did not start", runFailure);
+    }
   }
 
   /**
@@ -169,7 +191,7 @@ public final class BlockingPortal implements AutoCloseable {
   private <T> Job<T> enqueue(ThrowingSupplier<T, ?> fn, String method) {
     Objects.requireNonNull(fn, "fn");
     Task caller = Task.current();
-    if (caller != null && caller.runner() == runner) {
+    if (method.equals("call") && isOwnRun(caller)) {
       throw new IllegalStateException("BlockingPortal." + method + " was called from " + caller
           + " of the portal's own run, which would wait for itself; start a task instead");
     }
@@ -196,12 +218,19 @@ public final class BlockingPortal implements AutoCloseable {
     stop(true);
   }
 
+  private boolean isOwnRun(Task caller) {
+    return caller != null && caller.runner() == runner;
+  }
+
   private void stop(boolean cancelRunning) {
     closing.set(true);
     calls.close();
     CancelScope scope = groupScope;
     if (cancelRunning && scope != null) {
       scope.cancel("the BlockingPortal was closed");
+    }
+    if (isOwnRun(Task.current())) {
+      return; // a task of the run cannot wait for the run: it stops intake and returns
     }
     boolean interrupted = false;
     while (thread.isAlive()) {
@@ -264,11 +293,15 @@ public final class BlockingPortal implements AutoCloseable {
         } else {
           future.complete(result[0]);
         }
-      } catch (CancelledException closed) { // the portal is closing and cancelled its calls
+      } catch (CancelledException cancelled) {
+        if (!Task.current().hasPendingCancellation()) {
+          future.completeExceptionally(cancelled); // one the call kept and rethrew: its failure
+          return;
+        }
         CancellationException e = new CancellationException("the BlockingPortal was closed");
-        e.initCause(closed);
+        e.initCause(cancelled); // the portal is closing and cancelled its calls
         future.completeExceptionally(e);
-        throw closed;
+        throw cancelled;
       } catch (Throwable t) {
         future.completeExceptionally(t);
       } finally {
@@ -284,6 +317,12 @@ public final class BlockingPortal implements AutoCloseable {
     void refuse() {
       future.completeExceptionally(
           new CancellationException("the BlockingPortal was closed before the call started"));
+      ended.countDown();
+    }
+
+    /** For a call whose task could not be started. */
+    void fail(Throwable failure) {
+      future.completeExceptionally(failure);
       ended.countDown();
     }
 

@@ -85,6 +85,7 @@ public final class Futures {
       } catch (Throwable t) {
         waiter.complete(new Outcome(null, t)); // a stage that cannot take a callback failed
       }
+      waiter.publishAgain(); // whenComplete is the stage's code: it may have parked meanwhile
       if (waiter.await()) {
         Outcome outcome = waiter.value();
         if (outcome.failure() == null) {

@@ -7,6 +7,7 @@ import dev.weft.internal.core.InterruptOutcomes;
 import dev.weft.internal.core.Rethrow;
 import dev.weft.internal.core.Task;
 import dev.weft.internal.core.Waiter;
+import dev.weft.internal.guard.StackHeadroom;
 import dev.weft.sync.CapacityLimiter;
 import java.util.Objects;
 
@@ -29,9 +30,11 @@ import java.util.Objects;
  *
  * <h2>Implementation notes</h2>
  * Each call is a {@link Job}. Its lock (the job's monitor, held only for a few field accesses)
- * guards {@code thread}, {@code ended} and {@code waiter}; the outcome is written before {@code
- * ended} under it. The worker interrupts nobody; the task interrupts the worker only under the
- * job's lock while {@code ended} is false, and the worker sets {@code ended} under the same lock
+ * guards {@code thread}, {@code ended}, {@code stopped} and {@code waiter}; the outcome is written
+ * before {@code ended} under it. A cancelled task sets {@code stopped} under the lock: a worker that
+ * picks the job up afterwards skips the call (it reads {@code stopped} in the same section that
+ * publishes {@code thread}), and one already running it is interrupted. The worker interrupts
+ * nobody; the task interrupts the worker only under the job's lock while {@code ended} is false, and the worker sets {@code ended} under the same lock
  * before it clears its interrupt status and takes another job, so an interrupt never reaches a
  * later call. The task's first wait is cancellable; a task that is cancelled and does not abandon
  * installs an uncancellable waiter under the lock (or finds the job ended), so the worker's
@@ -75,7 +78,7 @@ public final class Workers {
       throw new IllegalStateException("Workers.callerCancelled must be called from inside a worker"
           + " call (Workers.run), not from thread '" + Thread.currentThread().getName() + "'");
     }
-    return job.task.hasPendingCancellation();
+    return job.abandoned || job.task.hasPendingCancellation();
   }
 
   /**
@@ -141,6 +144,7 @@ public final class Workers {
   private static <T, X extends Exception> T run(
       CapacityLimiter limiter, ThrowingSupplier<T, X> call, boolean abandon) throws X {
     Task me = Task.require("Workers.run");
+    StackHeadroom.ensure(); // an overflow strikes here, never between the token and the call's end
     Job job = new Job(me, call, limiter);
     limiter.acquireOnBehalfOf(job); // a cancellable checkpoint: cancelled, nothing starts
     if (me.runner().runsWorkerCallsInline()) {
@@ -156,13 +160,22 @@ public final class Workers {
       waiter.await(); // returns at once; the task no longer waits on it
       throw t;
     }
-    if (waiter.await()) {
+    boolean completed;
+    try {
+      completed = waiter.await();
+    } catch (VirtualMachineError e) { // the wait was taken back (H3): the call must not outlive us
+      job.stop(false);
+      awaitEnd(me, job);
+      throw e;
+    }
+    if (completed) {
       return job.result();
     }
+    // Cancelled. A call that has not started yet never will; a running one is interrupted, or,
+    // abandoned, left to run on (X3, X4).
+    job.stop(abandon);
     if (abandon) {
       Checkpoints.afterAbort(); // throws; the job gives its token back when it ends
-    } else {
-      job.interruptIfRunning();
     }
     awaitEnd(me, job); // (abandoning, only if a shield raised since hides the cancellation)
     if (job.failure == null) {
@@ -181,15 +194,14 @@ public final class Workers {
 
   /** Waits, not cancellably, until the job has ended. */
   private static void awaitEnd(Task me, Job job) {
-    Waiter<Object> end = Waiter.forTask(me, false, job, "wait for the end of");
-    boolean mustWait;
+    Waiter<Object> end = null;
     synchronized (job) {
-      mustWait = !job.ended;
-      if (mustWait) {
+      if (!job.ended) { // published only when it will be awaited: no stale parkedOn
+        end = Waiter.forTask(me, false, job, "wait for the end of");
         job.waiter = end;
       }
     }
-    if (mustWait) {
+    if (end != null) {
       end.await();
     }
   }
@@ -212,6 +224,8 @@ public final class Workers {
     Throwable failure;
     Thread thread; // guarded by this
     boolean ended; // guarded by this
+    boolean stopped; // guarded by this: the task was cancelled; a call not yet started never starts
+    volatile boolean abandoned; // read by callerCancelled on the worker thread
     Waiter<Object> waiter; // guarded by this (once the job runs)
 
     Job(Task task, ThrowingSupplier<?, ?> call, CapacityLimiter limiter) {
@@ -222,11 +236,17 @@ public final class Workers {
 
     @Override
     public void run() {
+      boolean skip;
       synchronized (this) {
+        skip = stopped;
         thread = Thread.currentThread();
       }
       try {
-        execute();
+        if (skip) {
+          failure = new InterruptedException("the call was cancelled before it started");
+        } else {
+          execute();
+        }
       } finally {
         try {
           limiter.releaseOnBehalfOf(this); // before the task can see the end: run returns after it
@@ -255,8 +275,15 @@ public final class Workers {
       }
     }
 
-    synchronized void interruptIfRunning() {
-      if (!ended && thread != null) {
+    /**
+     * The task was cancelled: a call that has not started never starts; a running one is
+     * interrupted unless {@code abandon}, in which case it runs on and only learns it through
+     * {@link Workers#callerCancelled}.
+     */
+    synchronized void stop(boolean abandon) {
+      stopped = true;
+      abandoned = abandon;
+      if (!abandon && !ended && thread != null) {
         thread.interrupt();
       }
     }

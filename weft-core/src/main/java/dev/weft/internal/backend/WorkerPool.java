@@ -16,7 +16,10 @@ public final class WorkerPool {
 
   private static final ThreadPoolExecutor POOL = new ThreadPoolExecutor(
       0, Integer.MAX_VALUE, IDLE_SECONDS, TimeUnit.SECONDS, new SynchronousQueue<>(),
-      Thread.ofPlatform().name("weft-worker-", 1).daemon(true).factory());
+      // Shared by every run: a worker must not keep the inheritable thread-locals of whichever
+      // task happened to create it.
+      Thread.ofPlatform().name("weft-worker-", 1).daemon(true)
+          .inheritInheritableThreadLocals(false).factory());
 
   private WorkerPool() {}
 

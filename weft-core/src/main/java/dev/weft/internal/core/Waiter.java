@@ -125,6 +125,22 @@ public final class Waiter<V> {
     return w;
   }
 
+  /**
+   * Publishes this waiter again as its task's {@code parkedOn}, after code that may itself have
+   * parked (and so cleared it) ran between its creation and its await: user code, such as a
+   * {@code CompletionStage.whenComplete}. Then looks at the scope, as at creation, so that a
+   * cancellation that came meanwhile aborts it. Only the waiting thread calls it.
+   */
+  public void publishAgain() {
+    Task t = task;
+    if (t != null) {
+      t.parkedOn = this;
+      if (cancellable && t.innermost.effective) {
+        STATE.compareAndSet(this, WAITING, ABORTED);
+      }
+    }
+  }
+
   /** Hands {@code value} to the waiting thread; returns {@code false} if it was already aborted. */
   public boolean complete(V value) {
     return decide(value == null ? NULL : value);
