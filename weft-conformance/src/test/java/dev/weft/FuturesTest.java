@@ -148,6 +148,29 @@ class FuturesTest {
     assertEquals(List.of(hostile), suppressed);
   }
 
+  @WeftTest
+  void aStageWhoseWhenCompleteParks_isStillCancellable(Backend backend) {
+    CompletableFuture<String> never = new CompletableFuture<>() {
+      @Override
+      public <U> CompletableFuture<U> newIncompleteFuture() {
+        return new CompletableFuture<>();
+      }
+
+      @Override
+      public CompletableFuture<String> whenComplete(
+          java.util.function.BiConsumer<? super String, ? super Throwable> action) {
+        Weft.sleep(Duration.ofMillis(1)); // the stage's own code parks in Weft, then registers
+        return super.whenComplete(action);
+      }
+    };
+
+    CancelScope scope = Runs.run(backend, () -> Timeouts.moveOnAfter(SOON, () -> {
+      Futures.await(never);
+    }));
+
+    assertTrue(scope.cancelledCaught(), "the cancellation reached the wait");
+  }
+
   @WeftTest(requires = BackendFeature.REAL_PARALLELISM)
   void stageCompletedByAThreadOutsideTheRun_returnsItsValue(Backend backend) {
     CompletableFuture<String> reply = new CompletableFuture<>();
