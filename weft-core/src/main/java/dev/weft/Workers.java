@@ -4,9 +4,9 @@ import dev.weft.cancel.CancelledException;
 import dev.weft.internal.backend.WorkerPool;
 import dev.weft.internal.core.Checkpoints;
 import dev.weft.internal.core.InterruptOutcomes;
-import dev.weft.internal.core.Rethrow;
 import dev.weft.internal.core.Task;
 import dev.weft.internal.core.Waiter;
+import dev.weft.internal.core.WorkerJob;
 import dev.weft.internal.guard.StackHeadroom;
 import dev.weft.sync.CapacityLimiter;
 import java.util.Objects;
@@ -29,24 +29,16 @@ import java.util.Objects;
  * {@code run} returns or throws.
  *
  * <h2>Implementation notes</h2>
- * Each call is a {@link Job}. Its lock (the job's monitor, held only for a few field accesses)
- * guards {@code thread}, {@code ended}, {@code stopped} and {@code waiter}; the outcome is written
- * before {@code ended} under it. A cancelled task sets {@code stopped} under the lock: a worker that
- * picks the job up afterwards skips the call (it reads {@code stopped} in the same section that
- * publishes {@code thread}), and one already running it is interrupted. The worker interrupts
- * nobody; the task interrupts the worker only under the job's lock while {@code ended} is false, and the worker sets {@code ended} under the same lock
- * before it clears its interrupt status and takes another job, so an interrupt never reaches a
- * later call. The task's first wait is cancellable; a task that is cancelled and does not abandon
- * installs an uncancellable waiter under the lock (or finds the job ended), so the worker's
- * completion is never lost. The token is given back by the worker after the call ended and before
- * it marks the job ended, so that it is back whenever {@code run} returns.
+ * Each call is a {@link WorkerJob}, whose notes give the handshake between the waiting task and the
+ * worker. The task's first wait is cancellable; cancelled, it stops the job (a call not started
+ * never starts; a running one is interrupted, or abandoned) and, unless it abandons, waits for the
+ * end on an uncancellable waiter, so that nothing outlives it.
  */
 public final class Workers {
 
   private Workers() {}
 
   private static final int DEFAULT_TOKENS = 40;
-  private static final ThreadLocal<Job> CURRENT = new ThreadLocal<>();
   private static final Object DEFAULT_LIMITER_KEY = new Object();
 
   /**
@@ -73,12 +65,12 @@ public final class Workers {
    * @throws IllegalStateException if the current thread is not running a worker call
    */
   public static boolean callerCancelled() {
-    Job job = CURRENT.get();
+    WorkerJob job = WorkerJob.current();
     if (job == null) {
       throw new IllegalStateException("Workers.callerCancelled must be called from inside a worker"
           + " call (Workers.run), not from thread '" + Thread.currentThread().getName() + "'");
     }
-    return job.abandoned || job.task.hasPendingCancellation();
+    return job.callerCancelled();
   }
 
   /**
@@ -145,13 +137,14 @@ public final class Workers {
       CapacityLimiter limiter, ThrowingSupplier<T, X> call, boolean abandon) throws X {
     Task me = Task.require("Workers.run");
     StackHeadroom.ensure(); // an overflow strikes here, never between the token and the call's end
-    Job job = new Job(me, call, limiter);
+    WorkerJob job = new WorkerJob(me, call, limiter::releaseOnBehalfOf);
     limiter.acquireOnBehalfOf(job); // a cancellable checkpoint: cancelled, nothing starts
     if (me.runner().runsWorkerCallsInline()) {
-      return inline(job); // the deterministic backend's model of a pool (X5)
+      job.runInline(); // the deterministic backend's model of a pool (X5)
+      return job.result();
     }
     Waiter<Object> waiter = Waiter.forTask(me, true, job, "run on");
-    job.waiter = waiter;
+    job.setWaiter(waiter);
     try {
       WorkerPool.execute(job);
     } catch (Throwable t) { // no thread for it (out of memory): nothing ran
@@ -178,14 +171,14 @@ public final class Workers {
       Checkpoints.afterAbort(); // throws; the job gives its token back when it ends
     }
     awaitEnd(me, job); // (abandoning, only if a shield raised since hides the cancellation)
-    if (job.failure == null) {
+    if (job.failure() == null) {
       return job.result(); // nothing lost; the cancellation waits for the next checkpoint
     }
     try {
       Checkpoints.afterAbort(); // the failure gives way to the cancellation
     } catch (CancelledException cancelled) {
-      if (!InterruptOutcomes.endedByInterrupt(job.failure)) {
-        cancelled.addSuppressed(job.failure);
+      if (!InterruptOutcomes.endedByInterrupt(job.failure())) {
+        cancelled.addSuppressed(job.failure());
       }
       throw cancelled;
     }
@@ -193,112 +186,10 @@ public final class Workers {
   }
 
   /** Waits, not cancellably, until the job has ended. */
-  private static void awaitEnd(Task me, Job job) {
-    Waiter<Object> end = null;
-    synchronized (job) {
-      if (!job.ended) { // published only when it will be awaited: no stale parkedOn
-        end = Waiter.forTask(me, false, job, "wait for the end of");
-        job.waiter = end;
-      }
-    }
+  private static void awaitEnd(Task me, WorkerJob job) {
+    Waiter<Object> end = job.endWaiter(me); // null: ended already, and nothing was published
     if (end != null) {
       end.await();
-    }
-  }
-
-  private static <T, X extends Exception> T inline(Job job) throws X {
-    try {
-      job.execute();
-    } finally {
-      job.limiter.releaseOnBehalfOf(job);
-    }
-    return job.result();
-  }
-
-  /** One call on a worker thread. */
-  private static final class Job implements Runnable {
-    final Task task;
-    final ThrowingSupplier<?, ?> call;
-    final CapacityLimiter limiter;
-    Object value; // written by the worker before `ended`
-    Throwable failure;
-    Thread thread; // guarded by this
-    boolean ended; // guarded by this
-    boolean stopped; // guarded by this: the task was cancelled; a call not yet started never starts
-    volatile boolean abandoned; // read by callerCancelled on the worker thread
-    Waiter<Object> waiter; // guarded by this (once the job runs)
-
-    Job(Task task, ThrowingSupplier<?, ?> call, CapacityLimiter limiter) {
-      this.task = task;
-      this.call = call;
-      this.limiter = limiter;
-    }
-
-    @Override
-    public void run() {
-      boolean skip;
-      synchronized (this) {
-        skip = stopped;
-        thread = Thread.currentThread();
-      }
-      try {
-        if (skip) {
-          failure = new InterruptedException("the call was cancelled before it started");
-        } else {
-          execute();
-        }
-      } finally {
-        try {
-          limiter.releaseOnBehalfOf(this); // before the task can see the end: run returns after it
-        } finally {
-          Waiter<Object> toWake;
-          synchronized (this) {
-            ended = true;
-            thread = null;
-            toWake = waiter;
-          }
-          Thread.interrupted(); // an interrupt for this call ends with it
-          toWake.complete(this);
-        }
-      }
-    }
-
-    void execute() {
-      Job outer = CURRENT.get(); // the deterministic backend runs a call inside another's turn
-      CURRENT.set(this);
-      try {
-        value = call.get();
-      } catch (Throwable t) {
-        failure = t;
-      } finally {
-        CURRENT.set(outer);
-      }
-    }
-
-    /**
-     * The task was cancelled: a call that has not started never starts; a running one is
-     * interrupted unless {@code abandon}, in which case it runs on and only learns it through
-     * {@link Workers#callerCancelled}.
-     */
-    synchronized void stop(boolean abandon) {
-      stopped = true;
-      abandoned = abandon;
-      if (!abandon && !ended && thread != null) {
-        thread.interrupt();
-      }
-    }
-
-    @SuppressWarnings("unchecked")
-    <T, X extends Exception> T result() throws X {
-      if (failure != null) {
-        throw Rethrow.<X>unchanged(failure);
-      }
-      return (T) value;
-    }
-
-    @Override
-    public String toString() {
-      return "a worker thread";
     }
   }
 }
