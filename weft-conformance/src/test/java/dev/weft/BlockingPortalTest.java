@@ -278,6 +278,52 @@ class BlockingPortalTest {
     }
   }
 
+  @WeftTest(requires = BackendFeature.REAL_PARALLELISM)
+  void start_returnsTheStartedValue_andTheTaskRunsOnUntilItsEnd(Backend backend) throws Exception {
+    CompletableFuture<String> gate = new CompletableFuture<>();
+    try (BlockingPortal portal = BlockingPortal.start(backend)) {
+      BlockingPortal.Started<String> started = portal.start(status -> {
+        status.started("listening");
+        Futures.await(gate);
+      });
+
+      assertEquals("listening", started.value());
+      assertFalse(started.end().isDone(), "the task runs on after it started");
+      gate.complete("go");
+      assertNull(started.end().get());
+    }
+  }
+
+  @WeftTest(requires = BackendFeature.REAL_PARALLELISM)
+  void start_failureBeforeStarted_isThrownUnchanged(Backend backend) {
+    IOException failure = new IOException("cannot bind");
+    try (BlockingPortal portal = BlockingPortal.start(backend)) {
+      assertSame(failure, thrownBy(() -> portal.start(status -> {
+        throw failure;
+      })));
+      assertEquals("after", portal.call(() -> "after"));
+    }
+  }
+
+  @WeftTest(requires = BackendFeature.REAL_PARALLELISM)
+  void start_cancellingTheEnd_cancelsTheStartedTask(Backend backend) throws Exception {
+    CompletableFuture<Boolean> cancelled = new CompletableFuture<>();
+    try (BlockingPortal portal = BlockingPortal.start(backend)) {
+      BlockingPortal.Started<Void> started = portal.start(status -> {
+        status.started();
+        try {
+          Weft.sleepForever();
+        } catch (CancelledException e) {
+          cancelled.complete(true);
+          throw e;
+        }
+      });
+
+      assertTrue(started.end().cancel(true));
+      assertTrue(cancelled.get());
+    }
+  }
+
   @Test
   void nullFunction_isRejectedNamingIt() {
     try (BlockingPortal portal = BlockingPortal.start()) {

@@ -14,7 +14,9 @@ import dev.weft.stream.ClosedResourceException;
 import dev.weft.stream.MemoryReceiveStream;
 import dev.weft.stream.MemorySendStream;
 import dev.weft.stream.MemoryStream;
+import dev.weft.task.StartableTask;
 import dev.weft.task.TaskGroup;
+import dev.weft.task.TaskStatus;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -174,6 +176,68 @@ public final class BlockingPortal implements AutoCloseable {
   }
 
   /**
+   * A task started through {@link #start}: the value it passed to {@code started}, and a future
+   * completed when it ends (normally, with its failure, or cancelled). Cancelling {@code end}
+   * cancels the task.
+   *
+   * @param <T> the type of the started value
+   * @param value what the task passed to {@link TaskStatus#started(Object)}
+   * @param end completed with {@code null} when the task has ended normally, or exceptionally: with
+   *     a {@code TaskGroupException} that holds the task's failure, or a cancellation
+   */
+  public record Started<T>(T value, CompletableFuture<Void> end) {}
+
+  /**
+   * Starts {@code task} as a task of the portal's run and waits until it calls {@link
+   * TaskStatus#started}, as {@code TaskGroup.start} does inside a run; the task then runs on.
+   * Interrupting the calling thread before that cancels the task, as for {@link #call}.
+   *
+   * @param <T> the type of the started value
+   * @param <X> the checked exception the task may throw
+   * @param task the task, which must call {@code started} once
+   * @return the started value, and a future for the task's end
+   * @throws X what the task threw before it called {@code started}, unchanged
+   * @throws CancelledException if the calling thread was interrupted before the task started
+   * @throws IllegalStateException if the portal is closed, or the caller is a task of the portal's
+   *     own run
+   * @throws NullPointerException if {@code task} is null
+   */
+  public <T, X extends Exception> Started<T> start(StartableTask<T, X> task) throws X {
+    Objects.requireNonNull(task, "task");
+    CompletableFuture<T> startedValue = new CompletableFuture<>();
+    Job<Void> job = enqueue(() -> {
+      try {
+        TaskGroup.run(group -> {
+          T value;
+          try {
+            value = group.start(task);
+          } catch (Throwable t) {
+            startedValue.completeExceptionally(t); // before started(): the caller's, unchanged
+            throw t;
+          }
+          startedValue.complete(value);
+        });
+      } finally {
+        // Cancelled or broken before it could report (the portal closed): never leave the
+        // caller waiting. No effect once it started.
+        startedValue.completeExceptionally(new CancellationException("the task ended unstarted"));
+      }
+      return null;
+    }, "start");
+    try {
+      return new Started<>(startedValue.get(), job.future);
+    } catch (InterruptedException e) {
+      job.future.cancel(true);
+      job.awaitEnd();
+      Thread.currentThread().interrupt();
+      Checkpoints.afterAbort(); // on a thread outside Weft: throws the interrupt's cancellation
+      throw new CancellationException("the start was cancelled: its caller was interrupted");
+    } catch (ExecutionException e) {
+      throw Rethrow.<X>unchanged(e.getCause());
+    }
+  }
+
+  /**
    * Runs {@code fn} as a task of the portal's run and returns at once. Cancelling the future
    * cancels the task (it stops at its next checkpoint; the future is cancelled at once).
    *
@@ -191,7 +255,7 @@ public final class BlockingPortal implements AutoCloseable {
   private <T> Job<T> enqueue(ThrowingSupplier<T, ?> fn, String method) {
     Objects.requireNonNull(fn, "fn");
     Task caller = Task.current();
-    if (method.equals("call") && isOwnRun(caller)) {
+    if (!method.equals("submit") && isOwnRun(caller)) {
       throw new IllegalStateException("BlockingPortal." + method + " was called from " + caller
           + " of the portal's own run, which would wait for itself; start a task instead");
     }
