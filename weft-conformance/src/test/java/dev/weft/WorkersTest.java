@@ -17,7 +17,6 @@ import dev.weft.spi.BackendFeature;
 import dev.weft.sync.CapacityLimiter;
 import dev.weft.task.TaskGroup;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -126,14 +125,14 @@ class WorkersTest {
           Workers.run(() -> {
             started.countDown();
             try {
-              Thread.sleep(Duration.ofHours(1));
+              new CountDownLatch(1).await(); // blocks until interrupted
             } catch (InterruptedException e) {
               interrupted.set(true);
               throw e;
             } finally {
               ended.set(true);
             }
-            return "slept";
+            return "never";
           });
         } finally {
           endedBeforeRunThrew.set(ended.get());

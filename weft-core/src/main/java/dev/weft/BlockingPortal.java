@@ -161,15 +161,26 @@ public final class BlockingPortal implements AutoCloseable {
    */
   public <T, X extends Exception> T call(ThrowingSupplier<T, X> fn) throws X {
     Job<T> job = enqueue(fn, "call");
+    return BlockingPortal.<T, X>awaitFor(job, job.future, "call");
+  }
+
+  /**
+   * Waits for {@code result} of {@code job}'s task, and returns it or throws its failure
+   * unchanged. Interrupted, cancels the task, waits for its end, and throws the cancellation with
+   * the interrupt status kept (F2).
+   */
+  private static <V, X extends Exception> V awaitFor(
+      Job<?> job, CompletableFuture<V> result, String operation) throws X {
     try {
-      return job.future.get();
+      return result.get();
     } catch (InterruptedException e) {
       job.future.cancel(true);
       job.awaitEnd();
       Thread.currentThread().interrupt();
       Checkpoints.afterAbort(); // on a thread outside Weft: throws the interrupt's cancellation
-      // A task of another run, interrupted by someone else than Weft: the call was cancelled.
-      throw new CancellationException("the call was cancelled: its caller was interrupted");
+      // A task of another run, interrupted by someone else than Weft: the operation was cancelled.
+      throw new CancellationException(
+          "the " + operation + " was cancelled: its caller was interrupted");
     } catch (ExecutionException e) {
       throw Rethrow.<X>unchanged(e.getCause());
     }
@@ -224,17 +235,8 @@ public final class BlockingPortal implements AutoCloseable {
       }
       return null;
     }, "start");
-    try {
-      return new Started<>(startedValue.get(), job.future);
-    } catch (InterruptedException e) {
-      job.future.cancel(true);
-      job.awaitEnd();
-      Thread.currentThread().interrupt();
-      Checkpoints.afterAbort(); // on a thread outside Weft: throws the interrupt's cancellation
-      throw new CancellationException("the start was cancelled: its caller was interrupted");
-    } catch (ExecutionException e) {
-      throw Rethrow.<X>unchanged(e.getCause());
-    }
+    T value = BlockingPortal.<T, X>awaitFor(job, startedValue, "start");
+    return new Started<>(value, job.future);
   }
 
   /**
