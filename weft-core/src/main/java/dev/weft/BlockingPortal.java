@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -174,7 +175,12 @@ public final class BlockingPortal implements AutoCloseable {
     try {
       return result.get();
     } catch (InterruptedException e) {
-      job.future.cancel(true);
+      if (result.isDone() || !job.future.cancel(true)) {
+        // The outcome was decided before the interrupt's cancel (the future's own CAS decides):
+        // it is the caller's, not lost; the interrupt stays pending.
+        Thread.currentThread().interrupt();
+        return BlockingPortal.<V, X>outcome(result);
+      }
       job.awaitEnd();
       Thread.currentThread().interrupt();
       Checkpoints.afterAbort(); // on a thread outside Weft: throws the interrupt's cancellation
@@ -182,6 +188,14 @@ public final class BlockingPortal implements AutoCloseable {
       throw new CancellationException(
           "the " + operation + " was cancelled: its caller was interrupted");
     } catch (ExecutionException e) {
+      throw Rethrow.<X>unchanged(e.getCause());
+    }
+  }
+
+  private static <V, X extends Exception> V outcome(CompletableFuture<V> done) throws X {
+    try {
+      return done.join(); // done: returns at once
+    } catch (CompletionException e) {
       throw Rethrow.<X>unchanged(e.getCause());
     }
   }

@@ -13,7 +13,9 @@ import java.util.Objects;
 
 /**
  * Runs blocking or CPU-bound calls on platform worker threads while the calling task waits
- * cancellably (AnyIO's {@code to_thread.run_sync}; semantics X1-X6).
+ * cancellably (AnyIO's {@code to_thread.run_sync}; semantics X1-X8). A call can ask whether its
+ * task was cancelled ({@link #callerCancelled}) and run code back in that task ({@link
+ * #runInTask}).
  *
  * <pre>{@code
  * byte[] digest = Workers.run(() -> sha256(hugeFile)); // the task waits; other tasks run on
@@ -32,7 +34,8 @@ import java.util.Objects;
  * Each call is a {@link WorkerJob}, whose notes give the handshake between the waiting task and the
  * worker. The task's first wait is cancellable; cancelled, it stops the job (a call not started
  * never starts; a running one is interrupted, or abandoned) and, unless it abandons, waits for the
- * end on an uncancellable waiter, so that nothing outlives it.
+ * end on an uncancellable waiter, so that nothing outlives it. Both waits are loops that run the
+ * worker's requests (X8) until the job reports its end.
  */
 public final class Workers {
 
@@ -71,6 +74,43 @@ public final class Workers {
           + " call (Workers.run), not from thread '" + Thread.currentThread().getName() + "'");
     }
     return job.callerCancelled();
+  }
+
+  /**
+   * From inside a worker call: runs {@code fn} in the task that waits for this call, on that task's
+   * thread and in its cancel scopes, and returns its result (AnyIO's {@code from_thread.run};
+   * semantics X8). The worker waits, not interruptibly, until {@code fn} has ended. The task runs
+   * such requests between its waits, also while it waits for a cancelled call to end, so a
+   * cancellation of the task reaches {@code fn} at its checkpoints.
+   *
+   * <pre>{@code
+   * Workers.run(() -> {
+   *   for (Path file : files) {
+   *     long size = Files.size(file);                          // blocking, on the worker
+   *     Workers.runInTask(() -> progress.send(size));          // a Weft stream, from the task
+   *   }
+   *   return null;
+   * });
+   * }</pre>
+   *
+   * @param <T> the type of the result
+   * @param <X> the checked exception {@code fn} may throw
+   * @param fn what to run in the waiting task
+   * @return what {@code fn} returned
+   * @throws X what {@code fn} threw, unchanged
+   * @throws CancelledException if {@code fn} was cancelled at a checkpoint, or the task has
+   *     abandoned this call ({@link #runAbandoningOnCancel}) and {@code fn} never ran
+   * @throws NullPointerException if {@code fn} is null
+   * @throws IllegalStateException if the current thread is not running a worker call
+   */
+  public static <T, X extends Exception> T runInTask(ThrowingSupplier<T, X> fn) throws X {
+    Objects.requireNonNull(fn, "fn");
+    WorkerJob job = WorkerJob.current();
+    if (job == null) {
+      throw new IllegalStateException("Workers.runInTask must be called from inside a worker"
+          + " call (Workers.run), not from thread '" + Thread.currentThread().getName() + "'");
+    }
+    return job.runInTask(fn);
   }
 
   /**
@@ -143,19 +183,19 @@ public final class Workers {
       job.runInline(); // the deterministic backend's model of a pool (X5)
       return job.result();
     }
-    Waiter<Object> waiter = Waiter.forTask(me, true, job, "run on");
-    job.setWaiter(waiter);
+    @SuppressWarnings("unchecked") // nothing is pending and nothing has ended before it runs
+    Waiter<Object> first = (Waiter<Object>) job.nextWait(me, true);
     try {
       WorkerPool.execute(job);
     } catch (Throwable t) { // no thread for it (out of memory): nothing ran
       limiter.releaseOnBehalfOf(job);
-      waiter.complete(null);
-      waiter.await(); // returns at once; the task no longer waits on it
+      first.complete(null);
+      first.await(); // returns at once; the task no longer waits on it
       throw t;
     }
     boolean completed;
     try {
-      completed = waiter.await();
+      completed = serveUntilEnd(me, job, first);
     } catch (VirtualMachineError e) { // the wait was taken back (H3): the call must not outlive us
       job.stop(false);
       awaitEnd(me, job);
@@ -177,19 +217,47 @@ public final class Workers {
     try {
       Checkpoints.afterAbort(); // the failure gives way to the cancellation
     } catch (CancelledException cancelled) {
-      if (!InterruptOutcomes.endedByInterrupt(job.failure())) {
-        cancelled.addSuppressed(job.failure());
+      Throwable failure = job.failure(); // the interrupt's or the cancellation's own outcome: no news
+      if (!InterruptOutcomes.endedByInterrupt(failure) && !(failure instanceof CancelledException)) {
+        cancelled.addSuppressed(failure);
       }
       throw cancelled;
     }
     return job.result();
   }
 
-  /** Waits, not cancellably, until the job has ended. */
+  /**
+   * Waits cancellably for the call's end, running what the worker asks to run in this task
+   * meanwhile (X8). Returns {@code false} if the task was cancelled first.
+   */
+  private static boolean serveUntilEnd(Task me, WorkerJob job, Waiter<Object> first) {
+    Waiter<Object> waiter = first;
+    while (true) {
+      if (!waiter.await()) {
+        return false;
+      }
+      Object next;
+      while (!((next = job.nextWait(me, true)) instanceof Waiter<?>)) {
+        if (next == null) {
+          return true; // ended
+        }
+        WorkerJob.serve(next);
+      }
+      @SuppressWarnings("unchecked")
+      Waiter<Object> published = (Waiter<Object>) next;
+      waiter = published;
+    }
+  }
+
+  /** Waits, not cancellably, until the job has ended, still serving the worker's requests (X8). */
   private static void awaitEnd(Task me, WorkerJob job) {
-    Waiter<Object> end = job.endWaiter(me); // null: ended already, and nothing was published
-    if (end != null) {
-      end.await();
+    Object next;
+    while ((next = job.nextWait(me, false)) != null) {
+      if (next instanceof Waiter<?> end) {
+        end.await();
+      } else {
+        WorkerJob.serve(next);
+      }
     }
   }
 }

@@ -131,4 +131,78 @@ class WorkersStressTest {
         interrupted.get(), ROUNDS - started.get());
     assertEquals(started.get(), interrupted.get(), "a started call was not interrupted");
   }
+
+  /**
+   * Worker calls that run code back in their task (X8) three times each, cancelled at random
+   * moments, half of them abandoned: every request ran exactly once in the task (its answer, a
+   * value or the task's cancellation at its checkpoint, reached the worker) or was refused because
+   * the task had left, and nothing hangs. (Seeded with a wait for the end that ignored requests,
+   * it hung on both backends.)
+   */
+  @WeftTest(requires = BackendFeature.REAL_PARALLELISM)
+  void callbacksUnderRandomCancellations_runExactlyOnceOrAreRefused(Backend backend) {
+    long seed = Long.getLong("weft.seed.base", 1L);
+    SplittableRandom random = new SplittableRandom(seed);
+    AtomicInteger requests = new AtomicInteger();
+    AtomicInteger ranInTask = new AtomicInteger();
+    AtomicInteger answeredWithValue = new AtomicInteger();
+    AtomicInteger answeredWithCancellation = new AtomicInteger();
+    AtomicInteger refused = new AtomicInteger();
+    AtomicInteger running = new AtomicInteger(); // calls started and not ended, abandoned ones too
+
+    Runs.exec(backend, () -> {
+      for (int round = 0; round < ROUNDS; round++) {
+        int cancelAfter = random.nextInt(3_000);
+        boolean abandon = random.nextBoolean();
+        CancelScope scope = CancelScope.create();
+        TaskGroup.run(group -> {
+          group.startSoon(() -> scope.run(() -> {
+            dev.weft.ThrowingSupplier<Object, RuntimeException> call = () -> {
+              running.incrementAndGet(); // a call stopped before it started never gets here
+              try {
+                for (int i = 0; i < 3; i++) {
+                  requests.incrementAndGet();
+                  try {
+                    Workers.runInTask(() -> {
+                      ranInTask.incrementAndGet();
+                      Weft.checkpoint();
+                      return null;
+                    });
+                    answeredWithValue.incrementAndGet();
+                  } catch (CancelledException e) {
+                    if (e.scope() == null) {
+                      refused.incrementAndGet();
+                    } else {
+                      answeredWithCancellation.incrementAndGet();
+                    }
+                  }
+                }
+                return null;
+              } finally {
+                running.decrementAndGet();
+              }
+            };
+            if (abandon) {
+              Workers.runAbandoningOnCancel(call);
+            } else {
+              Workers.run(call);
+            }
+          }));
+          for (int i = 0; i < cancelAfter; i++) {
+            Thread.onSpinWait();
+          }
+          scope.cancel();
+        });
+      }
+    });
+    dev.weft.testing.Until.until(() -> running.get() == 0); // abandoned calls end by themselves
+
+    System.out.printf("WorkersStressTest[%s] seed=%d rounds=%d callback requests=%d ran in the"
+        + " task=%d answered with a value=%d with a cancellation=%d refused=%d%n", backend.name(),
+        seed, ROUNDS, requests.get(), ranInTask.get(), answeredWithValue.get(),
+        answeredWithCancellation.get(), refused.get());
+    assertEquals(ranInTask.get(), answeredWithValue.get() + answeredWithCancellation.get(),
+        "a request that ran in the task did not get its answer, or one got two");
+    assertEquals(requests.get(), ranInTask.get() + refused.get(), "a request was lost");
+  }
 }

@@ -2,6 +2,7 @@ package dev.weft.internal.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,10 +17,18 @@ import org.junit.jupiter.api.Timeout;
  * {@code stop}, the worker is left without an interrupt once the job has ended (so none reaches its
  * next call), and a stop that came before the worker took the job means the call never runs.
  * (Seeded bugs, each found: interrupting without the {@code ended} check, by the first check;
- * not reading {@code stopped} when the worker takes the job, by the other two.)
+ * not reading {@code stopped} when the worker takes the job, by the other two.) The worker's
+ * requests to run code in the task (X8) racing the task's stop: served exactly once when the task
+ * waits for the end, refused (never run, never left waiting) when it abandons the call. (Seeded
+ * bugs, each found as a hang: an abandon that does not refuse the pending request; a wait for the
+ * end that does not look for requests.)
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES) // model checking is slow on a loaded machine
 class WorkerJobModelCheckTest {
+
+  static {
+    dev.weft.cancel.CancelScope.create(); // initialised outside the model: Lincheck's threads see it
+  }
 
   private static final int INVOCATIONS = Integer.getInteger("weft.modelcheck.invocations", 1_000);
 
@@ -29,7 +38,7 @@ class WorkerJobModelCheckTest {
       AtomicBoolean interruptedAfterTheJob = new AtomicBoolean();
       AtomicInteger tokensBack = new AtomicInteger();
       WorkerJob job = new WorkerJob(null, () -> 1, j -> tokensBack.incrementAndGet());
-      job.setWaiter(Waiter.forTask(null, false, "resource", "test"));
+      job.nextWait(null, false);
       Thread worker = new Thread(() -> {
         job.run();
         interruptedAfterTheJob.set(Thread.currentThread().isInterrupted());
@@ -59,7 +68,7 @@ class WorkerJobModelCheckTest {
         }
         return 1;
       }, j -> {});
-      job.setWaiter(Waiter.forTask(null, false, "resource", "test"));
+      job.nextWait(null, false);
       Thread canceller = new Thread(() -> {
         job.stop(false);
         stopReturned.set(true);
@@ -79,7 +88,7 @@ class WorkerJobModelCheckTest {
   void stopBeforeTheWorkerTakesTheJob_theCallNeverRuns() throws Exception {
     AtomicBoolean ran = new AtomicBoolean();
     WorkerJob job = new WorkerJob(null, () -> ran.getAndSet(true), j -> {});
-    job.setWaiter(Waiter.forTask(null, false, "resource", "test"));
+    job.nextWait(null, false);
 
     job.stop(false);
     Thread worker = new Thread(job);
@@ -88,6 +97,71 @@ class WorkerJobModelCheckTest {
 
     assertFalse(ran.get(), "the call ran although its task had stopped it first");
     assertEquals(InterruptedException.class, thrownBy(job::result).getClass());
+  }
+
+  @Test
+  void requestRacingAStop_isServedExactlyOnce_whileTheTaskWaitsForTheEnd() {
+    Lincheck.runConcurrentTest(INVOCATIONS, () -> {
+      AtomicInteger served = new AtomicInteger();
+      AtomicInteger answered = new AtomicInteger();
+      AtomicBoolean started = new AtomicBoolean();
+      WorkerJob[] holder = new WorkerJob[1];
+      WorkerJob job = new WorkerJob(null, () -> {
+        started.set(true);
+        answered.addAndGet(holder[0].runInTask(served::incrementAndGet));
+        return 1;
+      }, j -> {});
+      holder[0] = job;
+      job.nextWait(null, true); // the task's first wait, which the cancellation ends
+      Thread worker = new Thread(job);
+      Thread task = new Thread(() -> {
+        job.stop(false);
+        Object next;
+        while ((next = job.nextWait(null, false)) != null) {
+          if (next instanceof Waiter<?> end) {
+            end.await();
+          } else {
+            WorkerJob.serve(next);
+          }
+        }
+      });
+      worker.start();
+      task.start();
+      join(worker, task);
+
+      int expected = started.get() ? 1 : 0; // stopped before it started, the call never ran
+      assertEquals(expected, served.get(), "the request ran once in the task");
+      assertEquals(expected, answered.get(), "and its answer reached the worker");
+    });
+  }
+
+  @Test
+  void requestRacingAnAbandon_isRefused_andNeverRuns() {
+    Lincheck.runConcurrentTest(INVOCATIONS, () -> {
+      AtomicInteger served = new AtomicInteger();
+      AtomicBoolean refused = new AtomicBoolean();
+      AtomicBoolean started = new AtomicBoolean();
+      WorkerJob[] holder = new WorkerJob[1];
+      WorkerJob job = new WorkerJob(null, () -> {
+        started.set(true);
+        try {
+          holder[0].runInTask(served::incrementAndGet);
+        } catch (dev.weft.cancel.CancelledException e) {
+          refused.set(true);
+        }
+        return 1;
+      }, j -> {});
+      holder[0] = job;
+      job.nextWait(null, true);
+      Thread worker = new Thread(job);
+      Thread task = new Thread(() -> job.stop(true)); // and leaves
+      worker.start();
+      task.start();
+      join(worker, task); // a request left waiting would hang here
+
+      assertEquals(0, served.get(), "nobody serves an abandoned call's requests");
+      assertTrue(refused.get() || !started.get(), "the request was refused");
+    });
   }
 
   private static Throwable thrownBy(org.junit.jupiter.api.function.Executable code) {

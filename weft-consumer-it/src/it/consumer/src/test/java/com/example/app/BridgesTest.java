@@ -22,6 +22,16 @@ class BridgesTest {
     assertEquals(42, fromFuture + fromWorker);
   }
 
+  @WeftTest
+  void aWorkerCall_runsCodeBackInItsTask() {
+    String seen = Workers.run(() -> Workers.runInTask(() -> {
+      Weft.checkpoint(); // task code, in the task's scopes
+      return dev.weft.task.TaskInfo.current().name();
+    }));
+
+    assertEquals(dev.weft.task.TaskInfo.current().name(), seen);
+  }
+
   @Test
   void mainCallsIntoAPortal_whoseTasksCarryTheCallersContext() {
     ThreadLocal<String> user = new ThreadLocal<>();
