@@ -21,10 +21,13 @@ import dev.weft.time.Timeouts;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** Awaiting a CompletionStage in a task: its result exactly once, or the task's cancellation. */
@@ -221,6 +224,113 @@ class FuturesTest {
     assertNull(seen.get(0));
     assertEquals(true, seen.get(1));
     assertTrue(never.isCancelled(), "an interrupted foreign thread cancels the future too");
+  }
+
+  @WeftTest
+  void plainFuture_returnsItsResult_andItsFailureUnwrapped(Backend backend) {
+    IOException checked = new IOException("disk");
+    IllegalStateException unchecked = new IllegalStateException("state");
+    FutureTask<String> done = ran(() -> "done");
+    FutureTask<String> failedChecked = ran(() -> {
+      throw checked;
+    });
+    FutureTask<String> failedUnchecked = ran(() -> {
+      throw unchecked;
+    });
+    FutureTask<String> later = new FutureTask<>(() -> "later");
+    boolean threads = !backend.features().contains(BackendFeature.DETERMINISTIC_SCHEDULE);
+
+    List<Object> seen = Runs.run(backend, () -> {
+      List<Object> outcomes = new ArrayList<>();
+      outcomes.add(Futures.await((Future<String>) done));
+      outcomes.add(thrownBy(() -> Futures.await((Future<String>) failedChecked)).getCause());
+      outcomes.add(thrownBy(() -> Futures.await((Future<String>) failedUnchecked)));
+      if (threads) { // completed while the task waits (the deterministic backend would block, F6)
+        TaskGroup.run(group -> {
+          group.startSoon(() -> outcomes.add(Futures.await((Future<String>) later)));
+          Thread runner = Thread.ofPlatform().start(() -> {
+            dev.weft.testing.Until.until(() -> waitingInGet(later));
+            later.run();
+          });
+          group.startSoon(() -> Workers.run(() -> joined(runner)));
+        });
+      } else {
+        outcomes.add("later");
+      }
+      return outcomes;
+    });
+
+    assertEquals(List.of("done", checked, unchecked, "later"), seen);
+  }
+
+  @WeftTest(requires = BackendFeature.REAL_PARALLELISM)
+  void plainFuture_cancelledTask_stopsWaiting_andCancelsIt(Backend backend) {
+    FutureTask<String> never = new FutureTask<>(() -> "never");
+    CancelScope scope = CancelScope.create();
+
+    Runs.exec(backend, () -> TaskGroup.run(group -> {
+      group.startSoon(() -> scope.run(() -> Futures.await((Future<String>) never)));
+      dev.weft.testing.Until.until(() -> waitingInGet(never));
+      scope.cancel();
+    }));
+
+    assertTrue(scope.cancelledCaught());
+    assertTrue(never.isCancelled(), "the cancelled task cancels the future");
+  }
+
+  @WeftTest(requires = BackendFeature.REAL_PARALLELISM)
+  void plainFuture_awaitWithoutCancelling_leavesItRunning(Backend backend) throws Exception {
+    FutureTask<String> slow = new FutureTask<>(() -> "finished");
+    CancelScope scope = CancelScope.create();
+
+    Runs.exec(backend, () -> TaskGroup.run(group -> {
+      group.startSoon(() -> scope.run(() -> Futures.awaitWithoutCancelling((Future<String>) slow)));
+      dev.weft.testing.Until.until(() -> waitingInGet(slow));
+      scope.cancel();
+    }));
+
+    assertTrue(scope.cancelledCaught());
+    assertFalse(slow.isDone(), "left running");
+    slow.run(); // and the worker that waited in its get() ends with it
+    assertEquals("finished", slow.get());
+  }
+
+  @WeftTest
+  void plainFuture_onAThreadOutsideWeft_interruptIsItsCancellation(Backend backend)
+      throws InterruptedException {
+    FutureTask<String> never = new FutureTask<>(() -> "never");
+    List<Object> seen = new ArrayList<>();
+    Thread plain = Thread.ofPlatform().start(() -> {
+      try {
+        seen.add(Futures.await((Future<String>) never));
+      } catch (CancelledException e) {
+        seen.add(e.scope());
+        seen.add(Thread.currentThread().isInterrupted());
+      }
+    });
+    Runs.exec(backend, () -> dev.weft.testing.Until.until(() -> waitingInGet(never)));
+
+    plain.interrupt();
+    plain.join();
+
+    assertEquals(Arrays.asList(null, true), seen);
+    assertTrue(never.isCancelled(), "an interrupted foreign thread cancels the future too");
+  }
+
+  private static FutureTask<String> ran(java.util.concurrent.Callable<String> body) {
+    FutureTask<String> task = new FutureTask<>(body);
+    task.run();
+    return task;
+  }
+
+  /** Whether some thread is blocked in {@code future.get()}: its park blocker is the future. */
+  private static boolean waitingInGet(Future<?> future) {
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (java.util.concurrent.locks.LockSupport.getBlocker(t) == future) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean joined(Thread thread) {

@@ -4,14 +4,19 @@ import dev.weft.cancel.CancelledException;
 import dev.weft.internal.core.Checkpoints;
 import dev.weft.internal.core.Task;
 import dev.weft.internal.core.Waiter;
+import dev.weft.sync.CapacityLimiter;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
 
 /**
  * Waiting for work that Weft did not start: a {@link CompletionStage} completed by an executor,
- * an HTTP client, another thread or another task.
+ * an HTTP client, another thread or another task, or a plain {@link Future} such as the one {@code
+ * ExecutorService.submit} returns.
  *
  * <pre>{@code
  * CompletableFuture<Response> reply = httpClient.sendAsync(request, handler);
@@ -65,6 +70,123 @@ public final class Futures {
    */
   public static <T> T awaitWithoutCancelling(CompletionStage<T> stage) {
     return await(stage, false);
+  }
+
+  /**
+   * As {@link #await(CompletionStage)}; this overload only chooses between the other two for a
+   * {@code CompletableFuture}, which is both a stage and a future.
+   *
+   * @param <T> the type of the result
+   * @param future the future to wait for
+   * @return the future's result
+   * @throws CancelledException if the task was cancelled before the future completed (or, on a
+   *     thread outside Weft, if the thread was interrupted)
+   * @throws CompletionException wrapping the future's failure, if that is a checked exception
+   * @throws java.util.concurrent.CancellationException if someone else cancelled the future
+   * @throws NullPointerException if {@code future} is null
+   */
+  public static <T> T await(CompletableFuture<T> future) {
+    return await((CompletionStage<T>) future, true);
+  }
+
+  /**
+   * As {@link #awaitWithoutCancelling(CompletionStage)}, for a {@code CompletableFuture}.
+   *
+   * @param <T> the type of the result
+   * @param future the future to wait for
+   * @return the future's result
+   * @throws CancelledException if the task was cancelled before the future completed (or, on a
+   *     thread outside Weft, if the thread was interrupted)
+   * @throws CompletionException wrapping the future's failure, if that is a checked exception
+   * @throws java.util.concurrent.CancellationException if someone else cancelled the future
+   * @throws NullPointerException if {@code future} is null
+   */
+  public static <T> T awaitWithoutCancelling(CompletableFuture<T> future) {
+    return await((CompletionStage<T>) future, false);
+  }
+
+  /**
+   * Waits for a {@code Future} that cannot call back (the {@code FutureTask} of {@code
+   * ExecutorService.submit}, a {@code ForkJoinTask}) and returns its result, with the promises of
+   * {@link #await(CompletionStage)}: if the task is cancelled first, stops waiting, cancels the
+   * future with {@code cancel(true)} and throws the cancellation (semantics F6). A worker thread
+   * waits in the future's {@code get()} meanwhile; a future that is also a {@code CompletionStage}
+   * is awaited as one, without a worker.
+   *
+   * @param <T> the type of the result
+   * @param future the future to wait for
+   * @return the future's result
+   * @throws CancelledException if the task was cancelled before the future completed (or, on a
+   *     thread outside Weft, if the thread was interrupted)
+   * @throws CompletionException wrapping the future's failure, if that is a checked exception
+   * @throws java.util.concurrent.CancellationException if someone else cancelled the future
+   * @throws NullPointerException if {@code future} is null
+   */
+  public static <T> T await(Future<T> future) {
+    return awaitFuture(future, true);
+  }
+
+  /**
+   * As {@link #await(Future)}, but a cancelled task leaves the future running; the worker thread
+   * that waits in its {@code get()} stays blocked until it completes.
+   *
+   * @param <T> the type of the result
+   * @param future the future to wait for
+   * @return the future's result
+   * @throws CancelledException if the task was cancelled before the future completed (or, on a
+   *     thread outside Weft, if the thread was interrupted)
+   * @throws CompletionException wrapping the future's failure, if that is a checked exception
+   * @throws java.util.concurrent.CancellationException if someone else cancelled the future
+   * @throws NullPointerException if {@code future} is null
+   */
+  public static <T> T awaitWithoutCancelling(Future<T> future) {
+    return awaitFuture(future, false);
+  }
+
+  private static final Object FUTURE_WAITS_KEY = new Object();
+
+  @SuppressWarnings("unchecked")
+  private static <T> T awaitFuture(Future<T> future, boolean cancelFuture) {
+    Objects.requireNonNull(future, "future");
+    if (future instanceof CompletionStage<?> stage) {
+      return await((CompletionStage<T>) stage, cancelFuture);
+    }
+    Task me = Task.current();
+    Checkpoints.checkpoint(me);
+    try {
+      if (future.isDone()) {
+        return outcomeOf(future);
+      }
+      if (me == null) { // a thread outside Weft: a plain blocking call (F2)
+        return outcomeOf(future);
+      }
+      // Not the run's default limiter: waiting for a future is not the work those tokens bound.
+      CapacityLimiter waits = me.runner().runLocal(FUTURE_WAITS_KEY,
+          () -> CapacityLimiter.create(Integer.MAX_VALUE));
+      return Workers.runAbandoning(waits, () -> outcomeOf(future));
+    } catch (CancelledException cancelled) {
+      if (cancelFuture) {
+        try {
+          future.cancel(true); // ends the abandoned worker's get() too
+        } catch (Throwable t) {
+          cancelled.addSuppressed(t);
+        }
+      }
+      throw cancelled;
+    }
+  }
+
+  /** Blocks in {@code get()}; an interrupt (only on a thread outside Weft) is a cancellation. */
+  private static <T> T outcomeOf(Future<T> future) {
+    try {
+      return future.get();
+    } catch (ExecutionException e) {
+      throw rethrown(e.getCause() != null ? e.getCause() : e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      Checkpoints.afterAbort(); // a thread outside Weft: throws the interrupt's cancellation
+      throw new CancellationException("interrupted while waiting for a future"); // unreachable
+    }
   }
 
   /** How the stage ended: exactly one of the two is meaningful. */

@@ -173,6 +173,12 @@ public final class Workers {
     return run(defaultLimiter(Task.require("Workers.runAbandoningOnCancel")), call, true);
   }
 
+  /** As {@link #runAbandoningOnCancel}, under {@code limiter}; for {@link Futures}. */
+  static <T, X extends Exception> T runAbandoning(CapacityLimiter limiter, ThrowingSupplier<T, X> call)
+      throws X {
+    return run(limiter, call, true);
+  }
+
   private static <T, X extends Exception> T run(
       CapacityLimiter limiter, ThrowingSupplier<T, X> call, boolean abandon) throws X {
     Task me = Task.require("Workers.run");

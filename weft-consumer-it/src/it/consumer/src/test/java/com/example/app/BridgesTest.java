@@ -23,6 +23,17 @@ class BridgesTest {
   }
 
   @WeftTest
+  void aFutureFromAnExecutorService_isAwaitedInTheTask() throws Exception {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(1);
+    try {
+      java.util.concurrent.Future<Integer> answer = pool.submit(() -> 42);
+      assertEquals(42, Futures.await(answer));
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  @WeftTest
   void aWorkerCall_runsCodeBackInItsTask() {
     String seen = Workers.run(() -> Workers.runInTask(() -> {
       Weft.checkpoint(); // task code, in the task's scopes
