@@ -3,6 +3,7 @@
  * deadlines and shields, and level-triggered cancellation delivered at checkpoints.
  */
 module dev.weft {
+  requires java.management; // the TaskDump MBean (semantics O3); part of every JDK
   exports dev.weft;
   exports dev.weft.cancel;
   exports dev.weft.task;

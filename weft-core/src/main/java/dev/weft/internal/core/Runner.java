@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
@@ -43,6 +44,11 @@ public final class Runner {
   private final TaskDecorator decorator; // null: task bodies run as they are
   private final ConcurrentHashMap<Object, Object> runLocals = new ConcurrentHashMap<>();
   private volatile Task rootTask;
+  private final long runId = RUN_IDS.incrementAndGet();
+
+  /** The runs whose root task has started and not ended, for {@code TaskDump} (semantics O1). */
+  private static final Set<Runner> LIVE = ConcurrentHashMap.newKeySet();
+  private static final AtomicLong RUN_IDS = new AtomicLong();
 
   /** A run without a root task, for tests that drive tasks by hand. */
   static Runner forTest(Scheduler scheduler) {
@@ -116,6 +122,8 @@ public final class Runner {
         DecoratedBackend.decoratorOf(backend));
     scheduler.describeTasksWith(runner::describeTasks);
     RootOutcome<T> outcome = new RootOutcome<>();
+    LIVE.add(runner);
+    TaskDumpMBean.registerOnce(); // JMX, once per JVM (semantics O3)
     try {
       Task root = runner.newRootTask();
       Object[] result = new Object[1];
@@ -123,6 +131,7 @@ public final class Runner {
       scheduler.launch("main", () -> runner.runRoot(root, body, result, outcome));
       outcome.await(root);
     } finally {
+      LIVE.remove(runner);
       scheduler.close();
     }
     return outcome.valueOrThrow();
@@ -290,6 +299,18 @@ public final class Runner {
         describe(child, live, depth + 1, sb);
       }
     }
+  }
+
+  /** The live runs, in the order they started. */
+  public static List<Runner> liveRuns() {
+    List<Runner> runs = new ArrayList<>(LIVE);
+    runs.sort(Comparator.comparingLong(r -> r.runId));
+    return runs;
+  }
+
+  /** This run's id: 1 for the first run of the JVM. */
+  public long id() {
+    return runId;
   }
 
   public Scheduler scheduler() {

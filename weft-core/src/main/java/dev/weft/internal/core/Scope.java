@@ -574,6 +574,17 @@ public final class Scope {
     return ((a ^ sum) & (b ^ sum)) < 0 ? (b > 0 ? NEVER : PAST) : sum;
   }
 
+  /** This scope as {@code TaskDump} shows it; {@code now} on the run's clock (semantics O1). */
+  dev.weft.task.TaskDump.ScopeView view(long now) {
+    Reason r = cancelReason;
+    long d = deadline;
+    java.time.Duration remaining = d == NEVER ? null
+        : d == PAST ? java.time.Duration.ZERO : java.time.Duration.ofNanos(d - now);
+    return new dev.weft.task.TaskDump.ScopeView(role != null ? role : "cancel scope",
+        r != null, r == null ? null : r.text() + (r.by() != null ? " (by " + r.by() + ")" : ""),
+        shielded, remaining);
+  }
+
   /** A short description for reports. */
   String describeForReport() {
     StringBuilder sb = new StringBuilder(role != null ? role + " scope" : "CancelScope@"

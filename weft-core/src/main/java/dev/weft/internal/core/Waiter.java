@@ -78,6 +78,8 @@ public final class Waiter<V> {
 
   private volatile Object state = WAITING;
   private final Thread thread;
+  /** When the thread parked, on its run's clock; valid once PARKED (read racily by dumps). */
+  private volatile long parkedSince;
   private final Parker parker;
   private final Task task;
   private final boolean cancellable;
@@ -192,6 +194,9 @@ public final class Waiter<V> {
     for (int spins = spinsBeforePark; spins > 0 && state == WAITING; spins--) {
       Thread.onSpinWait();
     }
+    if (t != null && state == WAITING) {
+      parkedSince = t.runner.clock.nanoTime(); // only on the way to a park: off the fast path
+    }
     // Announce the park: a completer that decides after this unparks us; one that decided before
     // made this CAS fail, and we do not park at all.
     STATE.compareAndSet(this, WAITING, PARKED);
@@ -263,14 +268,25 @@ public final class Waiter<V> {
     return task;
   }
 
-  /** What the waiting task does, for reports: "receive from memory stream@1a2b[buffer 0]". */
+  /**
+   * What the waiting task does, for reports: "receive from memory stream@1a2b[buffer 0]". The
+   * resource may be a user's object (an awaited stage): never call this under a Weft lock.
+   */
   public String describeWait() {
-    return operation + " " + resource + (cancellable ? "" : " (not cancellable)");
+    return operation + " " + SafeStrings.of(resource) + (cancellable ? "" : " (not cancellable)");
   }
+
+  /** When the thread parked, on its run's clock, or {@code NOT_PARKED} if it has not (yet). */
+  public long parkedSince() {
+    return state == PARKED ? parkedSince : NOT_PARKED;
+  }
+
+  /** What {@link #parkedSince} returns for a thread that has not parked. */
+  public static final long NOT_PARKED = Long.MIN_VALUE;
 
   @Override
   public String toString() {
     return (task != null ? task.toString() : "thread '" + thread.getName() + "'")
-        + " waiting to " + operation + " " + resource;
+        + " waiting to " + operation + " " + SafeStrings.of(resource);
   }
 }
