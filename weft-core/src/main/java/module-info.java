@@ -4,6 +4,7 @@
  */
 module dev.weft {
   requires java.management; // the TaskDump MBean (semantics O3); part of every JDK
+  requires jdk.jfr; // Weft's JFR events (semantics O4)
   exports dev.weft;
   exports dev.weft.cancel;
   exports dev.weft.task;

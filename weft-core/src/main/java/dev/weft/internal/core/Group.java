@@ -130,11 +130,18 @@ public final class Group {
 
   private void runChild(Task child, ChildBody body) {
     Throwable outcome = null;
+    Object event = null;
     try {
+      event = WeftEvents.taskStarted();
       child.begin();
       body.run(child);
     } catch (Throwable t) {
       outcome = t;
+    }
+    try {
+      WeftEvents.taskEnded(event, child, outcome);
+    } catch (Throwable t) {
+      // a recording's failure (out of memory) must not skip the child's bookkeeping
     }
     end(child, outcome);
     child.detachFromThread();

@@ -156,12 +156,19 @@ public final class Runner {
       Task root, Group.ChildBody body, Object[] result, RootOutcome<T> outcome) {
     T value = null;
     Throwable failure = null;
+    Object event = null;
     try {
+      event = WeftEvents.taskStarted();
       root.begin();
       body.run(root);
       value = (T) result[0];
     } catch (Throwable t) {
       failure = t;
+    }
+    try {
+      WeftEvents.taskEnded(event, root, failure);
+    } catch (Throwable t) {
+      // a recording's failure must not skip the run's end
     }
     try {
       try {

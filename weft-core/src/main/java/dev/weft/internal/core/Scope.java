@@ -290,6 +290,7 @@ public final class Scope {
     if (!CANCEL_REASON.compareAndSet(this, null, reason)) {
       return;
     }
+    WeftEvents.scopeCancelled(this, reason.text(), reason.by(), reason.deadline());
     whileActive(() -> propagateLocked(null));
   }
 
@@ -300,9 +301,11 @@ public final class Scope {
    */
   ArrayDeque<Scope> cancelLocked(String reason, boolean isDeadline, ArrayDeque<Scope> pending) {
     assert owner.lock.isHeldByCurrentThread();
-    if (CANCEL_REASON.compareAndSet(this, null, new Reason(reason, null, isDeadline))
-        && state == ACTIVE) {
-      return propagateLocked(pending);
+    if (CANCEL_REASON.compareAndSet(this, null, new Reason(reason, null, isDeadline))) {
+      WeftEvents.scopeCancelled(this, reason, null, isDeadline); // JFR's own code, no user code
+      if (state == ACTIVE) {
+        return propagateLocked(pending);
+      }
     }
     return pending;
   }
@@ -583,6 +586,11 @@ public final class Scope {
     return new dev.weft.task.TaskDump.ScopeView(role != null ? role : "cancel scope",
         r != null, r == null ? null : r.text() + (r.by() != null ? " (by " + r.by() + ")" : ""),
         shielded, remaining);
+  }
+
+  /** What this scope is for, in JFR events. */
+  String kindForEvents() {
+    return role != null ? role : "cancel scope";
   }
 
   /** A short description for reports. */

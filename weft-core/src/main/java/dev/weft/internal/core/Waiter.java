@@ -201,6 +201,7 @@ public final class Waiter<V> {
     // made this CAS fail, and we do not park at all.
     STATE.compareAndSet(this, WAITING, PARKED);
     boolean interrupted = false;
+    Object event = state == PARKED ? WeftEvents.waitStarted() : null; // JFR (O4), parks only
     try {
       while (state == PARKED) {
         try {
@@ -238,6 +239,9 @@ public final class Waiter<V> {
       if (t != null) {
         t.parkedOn = null;
       }
+    }
+    if (event != null) {
+      WeftEvents.waitEnded(event, this, state != ABORTED);
     }
     if (t != null) {
       t.afterPark();
