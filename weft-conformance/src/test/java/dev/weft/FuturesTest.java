@@ -2,6 +2,7 @@ package dev.weft;
 
 import static dev.weft.testing.Outcomes.thrownBy;
 import static dev.weft.testing.Until.parkedInWeft;
+import static dev.weft.testing.Until.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -249,7 +250,7 @@ class FuturesTest {
         TaskGroup.run(group -> {
           group.startSoon(() -> outcomes.add(Futures.await((Future<String>) later)));
           Thread runner = Thread.ofPlatform().start(() -> {
-            dev.weft.testing.Until.until(() -> waitingInGet(later));
+            until(() -> waitingInGet(later));
             later.run();
           });
           group.startSoon(() -> Workers.run(() -> joined(runner)));
@@ -270,7 +271,7 @@ class FuturesTest {
 
     Runs.exec(backend, () -> TaskGroup.run(group -> {
       group.startSoon(() -> scope.run(() -> Futures.await((Future<String>) never)));
-      dev.weft.testing.Until.until(() -> waitingInGet(never));
+      until(() -> waitingInGet(never));
       scope.cancel();
     }));
 
@@ -285,7 +286,7 @@ class FuturesTest {
 
     Runs.exec(backend, () -> TaskGroup.run(group -> {
       group.startSoon(() -> scope.run(() -> Futures.awaitWithoutCancelling((Future<String>) slow)));
-      dev.weft.testing.Until.until(() -> waitingInGet(slow));
+      until(() -> waitingInGet(slow));
       scope.cancel();
     }));
 
@@ -308,7 +309,7 @@ class FuturesTest {
         seen.add(Thread.currentThread().isInterrupted());
       }
     });
-    Runs.exec(backend, () -> dev.weft.testing.Until.until(() -> waitingInGet(never)));
+    Runs.exec(backend, () -> until(() -> waitingInGet(never)));
 
     plain.interrupt();
     plain.join();

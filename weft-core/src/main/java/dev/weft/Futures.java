@@ -154,10 +154,7 @@ public final class Futures {
     Task me = Task.current();
     Checkpoints.checkpoint(me);
     try {
-      if (future.isDone()) {
-        return outcomeOf(future);
-      }
-      if (me == null) { // a thread outside Weft: a plain blocking call (F2)
+      if (me == null || future.isDone()) { // outside Weft, a plain blocking call (F2)
         return outcomeOf(future);
       }
       // Not the run's default limiter: waiting for a future is not the work those tokens bound.

@@ -201,7 +201,7 @@ public final class Workers {
     }
     boolean completed;
     try {
-      completed = serveUntilEnd(me, job, first);
+      completed = serveUntilEnd(me, job, first, true);
     } catch (VirtualMachineError e) { // the wait was taken back (H3): the call must not outlive us
       job.stop(false);
       awaitEnd(me, job);
@@ -233,37 +233,30 @@ public final class Workers {
   }
 
   /**
-   * Waits cancellably for the call's end, running what the worker asks to run in this task
-   * meanwhile (X8). Returns {@code false} if the task was cancelled first.
+   * Waits for the call's end, running what the worker asks to run in this task meanwhile (X8),
+   * starting with {@code first} if it is not null. Returns {@code false} if a cancellable wait was
+   * aborted by a cancellation first.
    */
-  private static boolean serveUntilEnd(Task me, WorkerJob job, Waiter<Object> first) {
-    Waiter<Object> waiter = first;
+  private static boolean serveUntilEnd(
+      Task me, WorkerJob job, Waiter<?> first, boolean cancellable) {
+    Object next = first;
     while (true) {
-      if (!waiter.await()) {
-        return false;
-      }
-      Object next;
-      while (!((next = job.nextWait(me, true)) instanceof Waiter<?>)) {
-        if (next == null) {
-          return true; // ended
+      if (next instanceof Waiter<?> waiter) {
+        if (!waiter.await()) {
+          return false;
         }
+      } else if (next != null) {
         WorkerJob.serve(next);
       }
-      @SuppressWarnings("unchecked")
-      Waiter<Object> published = (Waiter<Object>) next;
-      waiter = published;
+      next = job.nextWait(me, cancellable);
+      if (next == null) {
+        return true; // ended
+      }
     }
   }
 
   /** Waits, not cancellably, until the job has ended, still serving the worker's requests (X8). */
   private static void awaitEnd(Task me, WorkerJob job) {
-    Object next;
-    while ((next = job.nextWait(me, false)) != null) {
-      if (next instanceof Waiter<?> end) {
-        end.await();
-      } else {
-        WorkerJob.serve(next);
-      }
-    }
+    serveUntilEnd(me, job, null, false);
   }
 }

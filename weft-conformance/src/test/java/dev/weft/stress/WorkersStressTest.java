@@ -1,7 +1,9 @@
 package dev.weft.stress;
 
+import static dev.weft.testing.Until.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.weft.ThrowingSupplier;
 import dev.weft.Weft;
 import dev.weft.Workers;
 import dev.weft.cancel.CancelScope;
@@ -157,7 +159,7 @@ class WorkersStressTest {
         CancelScope scope = CancelScope.create();
         TaskGroup.run(group -> {
           group.startSoon(() -> scope.run(() -> {
-            dev.weft.ThrowingSupplier<Object, RuntimeException> call = () -> {
+            ThrowingSupplier<Object, RuntimeException> call = () -> {
               running.incrementAndGet(); // a call stopped before it started never gets here
               try {
                 for (int i = 0; i < 3; i++) {
@@ -195,7 +197,7 @@ class WorkersStressTest {
         });
       }
     });
-    dev.weft.testing.Until.until(() -> running.get() == 0); // abandoned calls end by themselves
+    until(() -> running.get() == 0); // abandoned calls end by themselves
 
     System.out.printf("WorkersStressTest[%s] seed=%d rounds=%d callback requests=%d ran in the"
         + " task=%d answered with a value=%d with a cancellation=%d refused=%d%n", backend.name(),

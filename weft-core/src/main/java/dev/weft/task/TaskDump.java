@@ -2,7 +2,12 @@ package dev.weft.task;
 
 import dev.weft.internal.core.TaskTreeCapture;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 
 /**
@@ -137,16 +142,23 @@ public record TaskDump(List<RunView> runs) {
     for (RunView run : runs) {
       sb.append("Weft run #").append(run.id()).append(" (").append(run.backend()).append("), ")
           .append(run.tasks().size()).append(run.tasks().size() == 1 ? " task\n" : " tasks\n");
+      Map<Long, List<TaskView>> children = new HashMap<>();
+      Set<Long> listed = new HashSet<>();
+      for (TaskView t : run.tasks()) { // oldest first, so children stay in start order
+        children.computeIfAbsent(t.parent(), k -> new ArrayList<>()).add(t);
+        listed.add(t.id());
+      }
       for (TaskView t : run.tasks()) {
-        if (t.parent() == null || run.tasks().stream().noneMatch(p -> p.id() == t.parent())) {
-          appendTree(sb, run, t, 1);
+        if (t.parent() == null || !listed.contains(t.parent())) { // a tree's top
+          appendTree(sb, children, t, 1);
         }
       }
     }
     return sb.toString();
   }
 
-  private static void appendTree(StringBuilder sb, RunView run, TaskView task, int depth) {
+  private static void appendTree(
+      StringBuilder sb, Map<Long, List<TaskView>> children, TaskView task, int depth) {
     String indent = "  ".repeat(depth);
     sb.append(indent).append("task '").append(task.name()).append("' (#").append(task.id())
         .append(")\n");
@@ -175,10 +187,8 @@ public record TaskDump(List<RunView> runs) {
       sb.append("];");
     }
     sb.append('\n');
-    for (TaskView child : run.tasks()) {
-      if (child.parent() != null && child.parent() == task.id()) {
-        appendTree(sb, run, child, depth + 1);
-      }
+    for (TaskView child : children.getOrDefault(task.id(), List.of())) {
+      appendTree(sb, children, child, depth + 1);
     }
   }
 

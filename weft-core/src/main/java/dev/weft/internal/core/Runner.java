@@ -266,46 +266,11 @@ public final class Runner {
   }
 
   /**
-   * Describes every live task as a tree: its name, what it waits on, and its cancel scopes from the
-   * innermost outward (cancelled? shielded? deadline?). For deadlock reports.
+   * Describes every live task as a tree, as {@code TaskDump} does (semantics O1): its name, what it
+   * waits on, and its cancel scopes from the innermost outward. For deadlock reports.
    */
   public String describeTasks() {
-    List<Task> tasks = liveTasks();
-    StringBuilder sb = new StringBuilder();
-    for (Task t : tasks) {
-      if (t.parent == null || !tasks.contains(t.parent)) {
-        describe(t, tasks, 0, sb);
-      }
-    }
-    return sb.toString();
-  }
-
-  private static void describe(Task task, List<Task> live, int depth, StringBuilder sb) {
-    String indent = "  ".repeat(depth);
-    sb.append(indent).append(task).append('\n');
-    Waiter<?> w = task.parkedOn;
-    sb.append(indent).append("  waits: ")
-        .append(w != null ? w.describeWait() : "nothing (running, or blocked outside Weft)")
-        .append('\n');
-    sb.append(indent).append("  scopes, innermost first:");
-    try {
-      task.lock.lock();
-      Scope s = task.innermost;
-      if (s == null || s == task.root) {
-        sb.append(" none of its own");
-      }
-      for (; s != null && s != task.root; s = s.parent) {
-        sb.append(' ').append(s.describeForReport()).append(';');
-      }
-    } finally {
-      task.lock.unlockIfHeld();
-    }
-    sb.append('\n');
-    for (Task child : live) { // oldest first
-      if (child.parent == task) {
-        describe(child, live, depth + 1, sb);
-      }
-    }
+    return new dev.weft.task.TaskDump(List.of(TaskTreeCapture.view(this))).toString();
   }
 
   /** The live runs, in the order they started. */

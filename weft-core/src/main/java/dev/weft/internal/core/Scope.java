@@ -583,30 +583,14 @@ public final class Scope {
     long d = deadline;
     java.time.Duration remaining = d == NEVER ? null
         : d == PAST ? java.time.Duration.ZERO : java.time.Duration.ofNanos(d - now);
-    return new dev.weft.task.TaskDump.ScopeView(role != null ? role : "cancel scope",
+    return new dev.weft.task.TaskDump.ScopeView(kindForEvents(),
         r != null, r == null ? null : r.text() + (r.by() != null ? " (by " + r.by() + ")" : ""),
         shielded, remaining);
   }
 
-  /** What this scope is for, in JFR events. */
+  /** What this scope is for, in dumps and JFR events. */
   String kindForEvents() {
     return role != null ? role : "cancel scope";
-  }
-
-  /** A short description for reports. */
-  String describeForReport() {
-    StringBuilder sb = new StringBuilder(role != null ? role + " scope" : "CancelScope@"
-        + Integer.toHexString(System.identityHashCode(api)));
-    sb.append('[');
-    Reason r = cancelReason;
-    sb.append(r == null ? "not cancelled" : "cancelled: " + r.text());
-    if (shielded) {
-      sb.append(", shielded");
-    }
-    if (deadline != NEVER) {
-      sb.append(", deadline ").append(java.time.Duration.ofNanos(deadline));
-    }
-    return sb.append(']').toString();
   }
 
   /** Names what this scope is for, in reports. */

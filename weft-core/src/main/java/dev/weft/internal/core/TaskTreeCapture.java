@@ -24,13 +24,18 @@ public final class TaskTreeCapture {
   public static List<TaskDump.RunView> runs() {
     List<TaskDump.RunView> runs = new ArrayList<>();
     for (Runner runner : Runner.liveRuns()) {
-      List<TaskDump.TaskView> tasks = new ArrayList<>();
-      for (Task task : runner.liveTasks()) {
-        tasks.add(view(runner, task));
-      }
-      runs.add(new TaskDump.RunView(runner.id(), runner.backendName(), tasks));
+      runs.add(view(runner));
     }
     return runs;
+  }
+
+  /** The view of one run, live or not (a deadlock report describes a run that has stopped). */
+  static TaskDump.RunView view(Runner runner) {
+    List<TaskDump.TaskView> tasks = new ArrayList<>();
+    for (Task task : runner.liveTasks()) {
+      tasks.add(view(runner, task));
+    }
+    return new TaskDump.RunView(runner.id(), runner.backendName(), tasks);
   }
 
   private static TaskDump.TaskView view(Runner runner, Task task) {
