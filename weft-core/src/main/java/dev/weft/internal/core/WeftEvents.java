@@ -4,15 +4,16 @@ import dev.weft.cancel.CancelledException;
 import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Event;
+import jdk.jfr.FlightRecorder;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
 import jdk.jfr.Threshold;
 
 /**
- * Weft's JFR events (semantics O4). Each hook first asks a throwaway event whether its type is
- * enabled: that object never escapes, so when recording is off the JIT removes it and the check is
- * a field read; an event that is kept is allocated only when enabled.
+ * Weft's JFR events (semantics O4). Each hook first reads whether the JVM's flight recorder was ever
+ * initialized (one volatile read; false in a JVM that never records), then asks a throwaway event
+ * whether its type is enabled; an event that is kept is allocated only when enabled.
  */
 public final class WeftEvents {
 
@@ -56,7 +57,7 @@ public final class WeftEvents {
 
   /** At the start of a task's body: an event to end with {@link #taskEnded}, or {@code null}. */
   static Object taskStarted() {
-    if (!new TaskEvent().isEnabled()) {
+    if (!FlightRecorder.isInitialized() || !new TaskEvent().isEnabled()) {
       return null;
     }
     TaskEvent e = new TaskEvent();
@@ -83,7 +84,7 @@ public final class WeftEvents {
   }
 
   static void scopeCancelled(Scope scope, String reason, String by, boolean deadline) {
-    if (!new ScopeCancelledEvent().isEnabled()) {
+    if (!FlightRecorder.isInitialized() || !new ScopeCancelledEvent().isEnabled()) {
       return;
     }
     ScopeCancelledEvent e = new ScopeCancelledEvent();
@@ -96,7 +97,7 @@ public final class WeftEvents {
 
   /** Before a park: an event to end with {@link #waitEnded}, or {@code null}. */
   static Object waitStarted() {
-    if (!new WaitEvent().isEnabled()) {
+    if (!FlightRecorder.isInitialized() || !new WaitEvent().isEnabled()) {
       return null;
     }
     WaitEvent e = new WaitEvent();
