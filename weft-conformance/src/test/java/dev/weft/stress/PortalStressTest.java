@@ -97,4 +97,74 @@ class PortalStressTest {
     assertEquals(0, other.get());
     assertEquals(0, runningAfterClose, "a task outlived the portal");
   }
+
+  /**
+   * Callers interrupted at random moments around their call's end (Q2): each call either returned
+   * its own value or threw {@code CancelledException}; either way the caller's interrupt status is
+   * kept, and a caller that got the cancellation finds its task ended. Bounded ({@code
+   * weft.stress.portal.interrupts}, default 2,000 calls per thread backend). (Seeded with a caller
+   * that does not wait for its cancelled task's end: 112 and 3 tasks outlived their call.)
+   */
+  @WeftTest(requires = BackendFeature.REAL_PARALLELISM)
+  void interruptedCallers_getTheOutcomeOrTheCancellation_andKeepTheInterrupt(Backend backend)
+      throws Exception {
+    int rounds = Integer.getInteger("weft.stress.portal.interrupts", 2_000);
+    long seed = Long.getLong("weft.seed.base", 1L);
+    SplittableRandom random = new SplittableRandom(seed);
+    AtomicInteger values = new AtomicInteger();
+    AtomicInteger cancellations = new AtomicInteger();
+    AtomicInteger wrong = new AtomicInteger();
+    AtomicInteger outlived = new AtomicInteger();
+    try (BlockingPortal portal = BlockingPortal.start(backend)) {
+      for (int round = 0; round < rounds; round++) {
+        int expected = round;
+        int spinsInTask = random.nextInt(2_000);
+        int spinsBeforeInterrupt = random.nextInt(2_000);
+        java.util.concurrent.atomic.AtomicBoolean taskRunning =
+            new java.util.concurrent.atomic.AtomicBoolean();
+        CompletableFuture<Void> callerReady = new CompletableFuture<>();
+        Thread caller = Thread.ofPlatform().start(() -> {
+          callerReady.complete(null);
+          try {
+            int got = portal.call(() -> {
+              taskRunning.set(true);
+              try {
+                for (int i = 0; i < spinsInTask; i++) {
+                  Thread.onSpinWait();
+                }
+                return expected;
+              } finally {
+                taskRunning.set(false);
+              }
+            });
+            (got == expected ? values : wrong).incrementAndGet();
+          } catch (CancelledException e) {
+            cancellations.incrementAndGet();
+            if (taskRunning.get()) {
+              outlived.incrementAndGet();
+            }
+          } catch (Throwable t) {
+            wrong.incrementAndGet();
+          }
+          while (!Thread.currentThread().isInterrupted()) {
+            Thread.onSpinWait(); // the interrupt may come after the call: wait for it, then look
+          }
+        });
+        callerReady.join();
+        for (int i = 0; i < spinsBeforeInterrupt; i++) {
+          Thread.onSpinWait();
+        }
+        caller.interrupt();
+        caller.join();
+      }
+    }
+    // Each caller spins until it sees its interrupt: one that Weft cleared hangs the round, and
+    // the hang guard fails the test.
+    System.out.printf("PortalStressTest[%s] seed=%d interrupted calls=%d values=%d"
+        + " cancellations=%d wrong outcomes=%d outlived=%d%n", backend.name(), seed, rounds,
+        values.get(), cancellations.get(), wrong.get(), outlived.get());
+    assertEquals(0, wrong.get(), "a call returned another value or threw something else");
+    assertEquals(0, outlived.get(), "a cancelled call's task was still running");
+    assertEquals(rounds, values.get() + cancellations.get());
+  }
 }
