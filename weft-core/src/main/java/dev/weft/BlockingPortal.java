@@ -4,6 +4,7 @@ import dev.weft.cancel.CancelScope;
 import dev.weft.cancel.CancelledException;
 import dev.weft.internal.backend.WorkerPool;
 import dev.weft.internal.core.Checkpoints;
+import dev.weft.internal.core.DeadlockWatchdog;
 import dev.weft.internal.core.Rethrow;
 import dev.weft.internal.core.Runner;
 import dev.weft.internal.core.Task;
@@ -78,6 +79,8 @@ public final class BlockingPortal implements AutoCloseable {
       try {
         Weft.run(backend, () -> {
           runner = Task.current().runner();
+          // Idle, the portal waits for callers outside the run: never a deadlock (O5).
+          runner.runLocal(DeadlockWatchdog.FED_FROM_OUTSIDE, () -> Boolean.TRUE);
           TaskGroup.run(group -> {
             groupScope = group.cancelScope();
             ready.countDown();

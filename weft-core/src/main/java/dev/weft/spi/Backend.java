@@ -52,6 +52,24 @@ public interface Backend {
   }
 
   /**
+   * Returns this backend with a deadlock watchdog on each of its runs (semantics O5): a run whose
+   * tasks have all been parked for at least {@code delay} on Weft primitives that only the run
+   * itself can complete, with no deadline pending, is reported once through {@code
+   * System.Logger} (logger {@code dev.weft}, level {@code WARNING}, with the task tree) and a JFR
+   * event {@code dev.weft.Deadlock}. The run is never cancelled: a thread outside it may still
+   * wake it.
+   *
+   * @param delay how long every task must have been parked before the run is reported
+   * @return a backend whose runs are watched
+   * @throws NullPointerException if {@code delay} is null
+   * @throws IllegalArgumentException if {@code delay} is not positive, or this backend is the
+   *     deterministic one (it reports deadlocks itself)
+   */
+  default Backend withDeadlockWatchdog(java.time.Duration delay) {
+    return DecoratedBackend.withWatchdog(this, delay);
+  }
+
+  /**
    * Each task runs on its own virtual thread; the clock is {@link System#nanoTime()}. The default.
    *
    * @return the virtual-thread backend

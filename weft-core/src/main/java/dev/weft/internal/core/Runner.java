@@ -99,6 +99,11 @@ public final class Runner {
     return workerCallsInline;
   }
 
+  /** Whether the run has a value for {@code key}. */
+  public boolean hasRunLocal(Object key) {
+    return runLocals.containsKey(key);
+  }
+
   /** Returns the run's value for {@code key}, created by {@code initial} on first use. */
   @SuppressWarnings("unchecked")
   public <T> T runLocal(Object key, Supplier<T> initial) {
@@ -124,6 +129,9 @@ public final class Runner {
     RootOutcome<T> outcome = new RootOutcome<>();
     LIVE.add(runner);
     TaskDumpMBean.registerOnce(); // JMX, once per JVM (semantics O3)
+    java.time.Duration watchdogDelay = DecoratedBackend.watchdogOf(backend);
+    AutoCloseable watchdog = watchdogDelay == null ? null
+        : DeadlockWatchdog.watch(runner, watchdogDelay);
     try {
       Task root = runner.newRootTask();
       Object[] result = new Object[1];
@@ -132,6 +140,13 @@ public final class Runner {
       outcome.await(root);
     } finally {
       LIVE.remove(runner);
+      if (watchdog != null) {
+        try {
+          watchdog.close();
+        } catch (Exception e) {
+          throw new AssertionError(e); // a cancelled schedule throws nothing
+        }
+      }
       scheduler.close();
     }
     return outcome.valueOrThrow();

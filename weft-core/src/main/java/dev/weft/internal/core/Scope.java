@@ -588,6 +588,11 @@ public final class Scope {
         shielded, remaining);
   }
 
+  /** Whether this scope has a deadline (passed or not); read by the deadlock watchdog. */
+  boolean hasDeadline() {
+    return deadline != NEVER;
+  }
+
   /** What this scope is for, in dumps and JFR events. */
   String kindForEvents() {
     return role != null ? role : "cancel scope";

@@ -280,6 +280,11 @@ public final class Waiter<V> {
     return operation + " " + SafeStrings.of(resource) + (cancellable ? "" : " (not cancellable)");
   }
 
+  /** What is waited on (for reports and the deadlock watchdog). */
+  Object resource() {
+    return resource;
+  }
+
   /** When the thread parked, on its run's clock, or {@code NOT_PARKED} if it has not (yet). */
   public long parkedSince() {
     return state == PARKED ? parkedSince : NOT_PARKED;

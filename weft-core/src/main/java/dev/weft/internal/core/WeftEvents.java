@@ -55,6 +55,26 @@ public final class WeftEvents {
     @Label("Completed") boolean completed;
   }
 
+  @Name("dev.weft.Deadlock")
+  @Label("Weft Deadlock")
+  @Category("Weft")
+  @Description("A watched run whose tasks have all been parked, with nothing pending to wake them")
+  @StackTrace(false)
+  static final class DeadlockEvent extends Event {
+    @Label("Run") long run;
+    @Label("Task Tree") String tree;
+  }
+
+  static void deadlock(long run, String tree) {
+    if (!FlightRecorder.isInitialized() || !new DeadlockEvent().isEnabled()) {
+      return;
+    }
+    DeadlockEvent e = new DeadlockEvent();
+    e.run = run;
+    e.tree = tree;
+    e.commit();
+  }
+
   /** At the start of a task's body: an event to end with {@link #taskEnded}, or {@code null}. */
   static Object taskStarted() {
     if (!FlightRecorder.isInitialized() || !new TaskEvent().isEnabled()) {

@@ -18,4 +18,12 @@ class OperatorsTest {
     assertTrue(text.contains(me), text);
     assertTrue(TaskDump.capture().toJson().startsWith("{\"runs\":["));
   }
+
+  @org.junit.jupiter.api.Test
+  void aWatchedRunThatEnds_isNeverReported() {
+    dev.weft.spi.Backend watched = dev.weft.spi.Backend.virtualThreads()
+        .withDeadlockWatchdog(java.time.Duration.ofSeconds(30));
+
+    assertTrue(dev.weft.Weft.run(watched, () -> true));
+  }
 }
