@@ -86,6 +86,12 @@ class TaskDumpTest {
     assertTrue(byName.get("sender").waits().contains("[buffer 0]"), byName.get("sender").waits());
     assertTrue(byName.get("receiver").waits().startsWith("receive from memory stream@"));
     assertTrue(byName.get("locker").waits().contains("Lock@"), byName.get("locker").waits());
+    assertTrue(byName.get("locker").waits().endsWith("(held by task 'main' (#1), 1 waiting)"),
+        byName.get("locker").waits());
+    assertTrue(byName.get("sender").waits().endsWith(
+        "(0 buffered, 1 waiting to send, 0 waiting to receive)"), byName.get("sender").waits());
+    assertTrue(byName.get("limited").waits().endsWith("(0 of 0 tokens borrowed, 1 waiting)"),
+        byName.get("limited").waits());
     assertTrue(byName.get("semaphore").waits().contains("Semaphore"));
     assertTrue(byName.get("limited").waits().contains("CapacityLimiter"));
     assertTrue(byName.get("event").waits().contains("Event"));

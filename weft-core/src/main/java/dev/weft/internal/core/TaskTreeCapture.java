@@ -1,5 +1,9 @@
 package dev.weft.internal.core;
 
+import dev.weft.internal.stream.StreamCore;
+import dev.weft.stream.StreamStatistics;
+import dev.weft.sync.CapacityLimiter;
+import dev.weft.sync.Lock;
 import dev.weft.task.TaskDump;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,7 +61,7 @@ public final class TaskTreeCapture {
     String waits = null;
     Duration parked = null;
     if (waiter != null && waiter.isWaiting()) {
-      waits = waiter.describeWait();
+      waits = waiter.describeWait() + stateOf(waiter.resource());
       long since = waiter.parkedSince();
       if (since != Waiter.NOT_PARKED) {
         parked = Duration.ofNanos(Math.max(0, now - since));
@@ -66,5 +70,37 @@ public final class TaskTreeCapture {
     Task parent = task.parent;
     return new TaskDump.TaskView(task.id, task.name(), parent != null ? parent.id : null,
         waits, parked, scopes);
+  }
+
+  /**
+   * The state of a Weft resource that a task waits on, from its own statistics (each takes the
+   * resource's lock for a moment; no task lock is held here): who holds a lock, what a stream
+   * buffers and who waits on it, a limiter's tokens. Empty for anything else.
+   */
+  private static String stateOf(Object resource) {
+    try {
+      if (resource instanceof StreamCore stream) {
+        StreamStatistics st = stream.statistics();
+        return " (" + st.bufferUsed() + " buffered, " + st.tasksWaitingSend() + " waiting to send, "
+            + st.tasksWaitingReceive() + " waiting to receive)";
+      }
+      if (resource instanceof Lock lock) {
+        Lock.Statistics st = lock.statistics();
+        if (!st.locked()) {
+          return " (free)";
+        }
+        String holder = st.owner() == null ? "a thread outside Weft"
+            : "task '" + st.owner().name() + "' (#" + st.owner().id() + ")";
+        return " (held by " + holder + ", " + st.tasksWaiting() + " waiting)";
+      }
+      if (resource instanceof CapacityLimiter limiter) {
+        CapacityLimiter.Statistics st = limiter.statistics();
+        return " (" + st.borrowedTokens() + " of " + st.totalTokens() + " tokens borrowed, "
+            + st.tasksWaiting() + " waiting)";
+      }
+    } catch (RuntimeException | StackOverflowError e) {
+      return ""; // a dump is best effort: never fail it for one resource's state
+    }
+    return "";
   }
 }
