@@ -56,11 +56,12 @@ import java.util.function.Consumer;
  */
 public final class MemoryStream<T> {
 
+  private final StreamCore<T> core;
   private final MemorySendStream<T> sendStream;
   private final MemoryReceiveStream<T> receiveStream;
 
   private MemoryStream(int maxBufferSize, Consumer<? super T> onUndelivered) {
-    StreamCore<T> core = new StreamCore<>(maxBufferSize, onUndelivered);
+    this.core = new StreamCore<>(maxBufferSize, onUndelivered);
     this.sendStream = new MemorySendStream<>(core, core.open(true));
     this.receiveStream = new MemoryReceiveStream<>(core, core.open(false));
   }
@@ -118,6 +119,23 @@ public final class MemoryStream<T> {
    */
   public static <T> MemoryStream<T> unbounded(Consumer<? super T> onUndelivered) {
     return new MemoryStream<>(Integer.MAX_VALUE, onUndelivered);
+  }
+
+  /**
+   * Names this stream for reports (semantics O6): the name appears in the {@code toString} of the
+   * stream and of its send and receive streams, and so in task dumps, deadlock reports, JFR
+   * events and error messages. Returns this stream, so that it can be named where it is created:
+   * {@code MemoryStream.<Job>create(0).named("jobs")}.
+   *
+   * @param name the name
+   * @return this stream
+   * @throws NullPointerException if {@code name} is null
+   * @throws IllegalArgumentException if {@code name} is blank
+   * @throws IllegalStateException if this stream was named already (the first name stays)
+   */
+  public MemoryStream<T> named(String name) {
+    core.name(name);
+    return this;
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.weft.sync;
 
+import dev.weft.internal.core.NameSlot;
 import dev.weft.internal.guard.CriticalLock;
 import dev.weft.ThrowingRunnable;
 import dev.weft.ThrowingSupplier;
@@ -89,6 +90,7 @@ public final class CapacityLimiter {
   private final ConcurrentHashMap<Object, Claim> claims = new ConcurrentHashMap<>();
   private final WaitQueue<Claim> waiters = WaitQueue.create(lock); // guarded by lock
   private final LinkedHashSet<Claim> borrowers = new LinkedHashSet<>(); // guarded by lock
+  private final NameSlot name = new NameSlot();
   private int totalTokens; // guarded by lock
 
   /** One borrower's claim while it waits for or holds a token; compared by identity. */
@@ -107,6 +109,22 @@ public final class CapacityLimiter {
 
   private CapacityLimiter(int totalTokens) {
     this.totalTokens = totalTokens;
+  }
+
+  /**
+   * Names this limiter for reports (semantics O6): the name appears in its {@code toString}, and so in
+   * task dumps, deadlock reports and JFR events. Returns this limiter, so that it can be named where it
+   * is created.
+   *
+   * @param name the name
+   * @return this limiter
+   * @throws NullPointerException if {@code name} is null
+   * @throws IllegalArgumentException if {@code name} is blank
+   * @throws IllegalStateException if this limiter was named already (the first name stays)
+   */
+  public CapacityLimiter named(String name) {
+    this.name.set(name, this);
+    return this;
   }
 
   /**
@@ -435,6 +453,6 @@ public final class CapacityLimiter {
 
   @Override
   public String toString() {
-    return "CapacityLimiter@" + Integer.toHexString(System.identityHashCode(this));
+    return name.label("CapacityLimiter", this);
   }
 }

@@ -1,5 +1,6 @@
 package dev.weft.sync;
 
+import dev.weft.internal.core.NameSlot;
 import dev.weft.internal.guard.CriticalLock;
 import dev.weft.internal.core.Checkpoints;
 import dev.weft.internal.core.Waiter;
@@ -34,9 +35,26 @@ public final class Event {
   private final CriticalLock lock = new CriticalLock();
   private final ArrayDeque<Waiter<Void>> waiters = new ArrayDeque<>();
   private volatile boolean set;
+  private final NameSlot name = new NameSlot();
 
   /** Creates an event that is not set. */
   public Event() {}
+
+  /**
+   * Names this event for reports (semantics O6): the name appears in its {@code toString}, and so in
+   * task dumps, deadlock reports and JFR events. Returns this event, so that it can be named where it
+   * is created.
+   *
+   * @param name the name
+   * @return this event
+   * @throws NullPointerException if {@code name} is null
+   * @throws IllegalArgumentException if {@code name} is blank
+   * @throws IllegalStateException if this event was named already (the first name stays)
+   */
+  public Event named(String name) {
+    this.name.set(name, this);
+    return this;
+  }
 
   /** Sets the event and wakes every waiting task. Idempotent; never blocks. */
   public void set() {
@@ -129,6 +147,6 @@ public final class Event {
 
   @Override
   public String toString() {
-    return "Event@" + Integer.toHexString(System.identityHashCode(this)) + (set ? "[set]" : "");
+    return name.label("Event", this) + (set ? "[set]" : "");
   }
 }

@@ -1,5 +1,6 @@
 package dev.weft.sync;
 
+import dev.weft.internal.core.NameSlot;
 import dev.weft.internal.guard.CriticalLock;
 import dev.weft.ThrowingRunnable;
 import dev.weft.ThrowingSupplier;
@@ -65,9 +66,26 @@ public final class Lock {
   private final CriticalLock lock = new CriticalLock();
   private final WaitQueue<Object> waiters = WaitQueue.create(lock); // holders, guarded by lock
   private Object owner; // TaskInfo or Thread; guarded by lock; null when free
+  private final NameSlot name = new NameSlot();
 
   /** Creates an unlocked lock. */
   public Lock() {}
+
+  /**
+   * Names this lock for reports (semantics O6): the name appears in its {@code toString}, and so in
+   * task dumps, deadlock reports and JFR events. Returns this lock, so that it can be named where it
+   * is created.
+   *
+   * @param name the name
+   * @return this lock
+   * @throws NullPointerException if {@code name} is null
+   * @throws IllegalArgumentException if {@code name} is blank
+   * @throws IllegalStateException if this lock was named already (the first name stays)
+   */
+  public Lock named(String name) {
+    this.name.set(name, this);
+    return this;
+  }
 
   /**
    * Acquires the lock, waiting while another task holds it. A checkpoint.
@@ -287,6 +305,6 @@ public final class Lock {
 
   @Override
   public String toString() {
-    return "Lock@" + Integer.toHexString(System.identityHashCode(this));
+    return name.label("Lock", this);
   }
 }

@@ -1,5 +1,6 @@
 package dev.weft.sync;
 
+import dev.weft.internal.core.NameSlot;
 import dev.weft.internal.guard.CriticalLock;
 import dev.weft.ThrowingRunnable;
 import dev.weft.ThrowingSupplier;
@@ -85,11 +86,28 @@ public final class Semaphore {
   private final int maxValue; // Integer.MAX_VALUE when unbounded
   private final boolean bounded;
   private volatile long state; // value << 1 | QUEUED; changed by CAS only
+  private final NameSlot name = new NameSlot();
 
   private Semaphore(int initialValue, int maxValue, boolean bounded) {
     this.state = (long) initialValue << 1;
     this.maxValue = maxValue;
     this.bounded = bounded;
+  }
+
+  /**
+   * Names this semaphore for reports (semantics O6): the name appears in its {@code toString}, and so in
+   * task dumps, deadlock reports and JFR events. Returns this semaphore, so that it can be named where it
+   * is created.
+   *
+   * @param name the name
+   * @return this semaphore
+   * @throws NullPointerException if {@code name} is null
+   * @throws IllegalArgumentException if {@code name} is blank
+   * @throws IllegalStateException if this semaphore was named already (the first name stays)
+   */
+  public Semaphore named(String name) {
+    this.name.set(name, this);
+    return this;
   }
 
   /**
@@ -373,7 +391,7 @@ public final class Semaphore {
 
   @Override
   public String toString() {
-    return "Semaphore@" + Integer.toHexString(System.identityHashCode(this))
+    return name.label("Semaphore", this)
         + "[value " + value() + (bounded ? ", max " + maxValue : "") + "]";
   }
 }

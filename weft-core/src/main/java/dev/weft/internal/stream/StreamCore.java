@@ -96,6 +96,7 @@ public final class StreamCore<T> {
   private final int maxBuffer;
   private final Consumer<Object> onUndelivered;
   private final ArrayDeque<Object> buffer = new ArrayDeque<>();
+  private final dev.weft.internal.core.NameSlot name = new dev.weft.internal.core.NameSlot();
   private final ArrayDeque<SendNode> senders = new ArrayDeque<>();
   private final ArrayDeque<ReceiveNode> receivers = new ArrayDeque<>();
   private int openSenders;
@@ -446,9 +447,14 @@ public final class StreamCore<T> {
     return new EndOfStreamException();
   }
 
+  /** Names the stream (semantics O6). */
+  public void name(String newName) {
+    name.set(newName, this);
+  }
+
   @Override
   public String toString() {
-    return "memory stream@" + Integer.toHexString(System.identityHashCode(this))
+    return name.label("memory stream", this)
         + (maxBuffer == Integer.MAX_VALUE ? "[unbounded]" : "[buffer " + maxBuffer + "]");
   }
 }

@@ -13,9 +13,11 @@ class OperatorsTest {
   void theTaskDump_showsThisTask() {
     String me = "task '" + TaskInfo.current().name() + "'";
 
+    dev.weft.sync.Lock db = new dev.weft.sync.Lock().named("db");
     String text = TaskDump.capture().toString();
 
     assertTrue(text.contains(me), text);
+    assertTrue(db.toString().startsWith("Lock 'db'@"), db.toString());
     assertTrue(TaskDump.capture().toJson().startsWith("{\"runs\":["));
   }
 
