@@ -1,12 +1,12 @@
 package dev.weft.cancel;
 
+import static dev.weft.testing.Until.isParkedInWeft;
 import static dev.weft.testing.Until.parkedInWeft;
 import static dev.weft.testing.Until.until;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.ThrowingRunnable;
 import dev.weft.Weft;
-import dev.weft.internal.core.Waiter;
 import dev.weft.junit.Runs;
 import dev.weft.junit.WeftTest;
 import dev.weft.spi.Backend;
@@ -15,7 +15,6 @@ import dev.weft.sync.Event;
 import dev.weft.task.TaskGroup;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * An interrupt that another thread sends to a task parked in a Weft wait is not Weft's (B4): the
@@ -55,7 +54,7 @@ class ForeignInterruptTest {
       parkedInWeft(waiter::get);
       Thread t = waiter.get();
       Thread.ofPlatform().start(t::interrupt).join(); // a thread outside Weft interrupts it
-      until(() -> !t.isInterrupted() && LockSupport.getBlocker(t) instanceof Waiter);
+      until(() -> !t.isInterrupted() && isParkedInWeft(t));
       scope.cancel();
     }));
 

@@ -55,6 +55,30 @@ class NamesTest {
     assertTrue(w.get(4).contains("CapacityLimiter 'quota'@"), w.get(4));
   }
 
+  @WeftTest
+  void aParkedTask_hasTheResourceAsItsParkBlocker(Backend backend) {
+    AtomicReference<Object> blocker = new AtomicReference<>();
+    AtomicReference<String> label = new AtomicReference<>();
+
+    Runs.exec(backend, () -> TaskGroup.run(group -> {
+      Lock db = new Lock().named("db");
+      db.acquire();
+      AtomicReference<Thread> waiting = new AtomicReference<>();
+      group.startSoon(() -> {
+        waiting.set(Thread.currentThread());
+        db.withLock(() -> {});
+      });
+      dev.weft.testing.Until.parkedInWeft(waiting::get);
+      blocker.set(java.util.concurrent.locks.LockSupport.getBlocker(waiting.get()));
+      label.set(db.toString());
+      db.release();
+    }));
+
+    assertTrue(blocker.get() instanceof Lock, String.valueOf(blocker.get()));
+    String identity = java.util.Objects.toIdentityString(blocker.get()); // what the JDK prints
+    assertEquals("Lock 'db'" + identity.substring(identity.indexOf('@')), label.get());
+  }
+
   @Test
   void badNames_areRejected_andTheFirstNameStays() {
     Lock lock = new Lock();

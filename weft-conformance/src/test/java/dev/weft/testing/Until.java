@@ -26,13 +26,28 @@ public final class Until {
 
   /**
    * Returns once the thread that {@code thread} supplies (spinning while it supplies {@code null})
-   * is parked in a Weft wait: its park blocker is a {@link Waiter}. (Since P4, being queued is
-   * enough for a cancellation to win over a later grant; tests that wait for the park show the
-   * parked case.)
+   * is parked in a Weft wait (see {@link #isParkedInWeft}). (Since P4, being queued is enough for
+   * a cancellation to win over a later grant; tests that wait for the park show the parked case.)
    */
   public static void parkedInWeft(Supplier<Thread> thread) {
     until(() -> thread.get() != null);
     Thread t = thread.get();
-    until(() -> LockSupport.getBlocker(t) instanceof Waiter);
+    until(() -> isParkedInWeft(t));
+  }
+
+  /**
+   * Whether {@code t} is parked in a Weft wait: it has a park blocker (the resource it waits on,
+   * semantics O7) and {@link Waiter#await} is on its stack.
+   */
+  public static boolean isParkedInWeft(Thread t) {
+    if (LockSupport.getBlocker(t) == null) {
+      return false;
+    }
+    for (StackTraceElement e : t.getStackTrace()) {
+      if (e.getClassName().equals(Waiter.class.getName()) && e.getMethodName().equals("await")) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -202,12 +202,13 @@ public final class Waiter<V> {
     STATE.compareAndSet(this, WAITING, PARKED);
     boolean interrupted = false;
     Object event = state == PARKED ? WeftEvents.waitStarted() : null; // JFR (O4), parks only
+    Object blocker = blockerForDumps();
     try {
       while (state == PARKED) {
         try {
           StackHeadroom.ensure(); // never overflow inside the JDK's own parking code
           PARKS.increment();
-          parker.park(this);
+          parker.park(blocker);
           if (Thread.interrupted()) {
             if (!interrupted && t != null) {
               t.interruptAbsorbed(); // so that a canceller does not take it for Weft's own
@@ -278,6 +279,17 @@ public final class Waiter<V> {
    */
   public String describeWait() {
     return operation + " " + SafeStrings.of(resource) + (cancellable ? "" : " (not cancellable)");
+  }
+
+  /**
+   * The park blocker (semantics O7): the resource itself when it is one of Weft's own, so that the
+   * JDK's thread dump and JFR's {@code jdk.ThreadPark} name its class, with the identity hash that
+   * Weft's reports print; this waiter otherwise, so that no user object's {@code toString} is ever
+   * called by a backend's report.
+   */
+  private Object blockerForDumps() {
+    Object r = resource;
+    return r != null && r.getClass().getName().startsWith("dev.weft.") ? r : this;
   }
 
   /** What is waited on (for reports and the deadlock watchdog). */
