@@ -12,6 +12,7 @@ import dev.weft.junit.WeftTest;
 import dev.weft.spi.Backend;
 import dev.weft.stream.MemoryStream;
 import dev.weft.sync.CapacityLimiter;
+import dev.weft.sync.Condition;
 import dev.weft.sync.Event;
 import dev.weft.sync.Lock;
 import dev.weft.sync.Semaphore;
@@ -92,6 +93,7 @@ class NamesTest {
     assertTrue(again.getMessage().contains("'first'") && again.getMessage().contains("'second'"),
         again.getMessage());
     assertTrue(lock.toString().startsWith("Lock 'first'@"), lock.toString());
+    assertTrue(new Condition().named("c").toString().startsWith("Condition 'c'@"));
     MemoryStream<String> stream = MemoryStream.<String>unbounded().named("s");
     assertTrue(stream.sendStream().toString().contains("memory stream 's'@"),
         stream.sendStream().toString());

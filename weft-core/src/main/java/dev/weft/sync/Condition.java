@@ -2,6 +2,7 @@ package dev.weft.sync;
 
 import dev.weft.internal.guard.CriticalLock;
 import dev.weft.internal.core.Checkpoints;
+import dev.weft.internal.core.NameSlot;
 import dev.weft.internal.sync.WaitQueue;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
@@ -78,6 +79,7 @@ public final class Condition {
   private final Lock lock;
   private final CriticalLock queueLock = new CriticalLock();
   private final WaitQueue<Void> waiters = WaitQueue.create(queueLock); // guarded by queueLock
+  private final NameSlot name = new NameSlot();
 
   /** Creates a condition with its own new lock. */
   public Condition() {
@@ -93,6 +95,22 @@ public final class Condition {
    */
   public Condition(Lock lock) {
     this.lock = Objects.requireNonNull(lock, "lock");
+  }
+
+  /**
+   * Names this condition for reports (semantics O6): the name appears in its {@code toString}, and
+   * so in task dumps, deadlock reports and JFR events. Returns this condition, so that it can be
+   * named where it is created.
+   *
+   * @param name the name
+   * @return this condition
+   * @throws NullPointerException if {@code name} is null
+   * @throws IllegalArgumentException if {@code name} is blank
+   * @throws IllegalStateException if this condition was named already (the first name stays)
+   */
+  public Condition named(String name) {
+    this.name.set(name, this);
+    return this;
   }
 
   /**
@@ -238,6 +256,6 @@ public final class Condition {
 
   @Override
   public String toString() {
-    return "Condition@" + Integer.toHexString(System.identityHashCode(this));
+    return name.label("Condition", this);
   }
 }
