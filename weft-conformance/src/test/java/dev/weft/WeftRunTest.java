@@ -55,6 +55,25 @@ class WeftRunTest {
   }
 
   @WeftTest
+  void run_withABodyWithoutResult_runsIt_andRethrowsItsFailureUnchanged(Backend backend) {
+    java.util.List<String> ran = new java.util.ArrayList<>();
+    IOException io = new IOException("no route");
+
+    Weft.run(backend, () -> {
+      Weft.checkpoint(); // a task's code: a statement body, no "return null"
+      ran.add("ran in " + dev.weft.task.TaskInfo.current().name());
+    });
+    IOException thrown = assertThrows(IOException.class, () -> Weft.run(backend, () -> {
+      throw io;
+    }));
+    String value = Weft.run(backend, () -> "a value"); // a value still picks the other form
+
+    assertEquals(java.util.List.of("ran in main"), ran);
+    assertSame(io, thrown);
+    assertEquals("a value", value);
+  }
+
+  @WeftTest
   void run_whenMainThrowsCheckedException_rethrowsTheSameObject(Backend backend) {
     // given
     IOException io = new IOException("no route");

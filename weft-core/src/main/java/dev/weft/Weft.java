@@ -64,6 +64,41 @@ public final class Weft {
   }
 
   /**
+   * Runs {@code main}, a body without a result, as the root task of a new run on virtual threads
+   * (semantics R6); as {@link #run(ThrowingSupplier)} otherwise.
+   *
+   * @param <X> the checked exception {@code main} may throw
+   * @param main the root task's body
+   * @throws X what {@code main} throws; unchecked exceptions propagate unchanged
+   * @throws NullPointerException if {@code main} is null
+   * @throws IllegalStateException if called from inside a Weft task (start a task group instead)
+   */
+  public static <X extends Exception> void run(ThrowingRunnable<X> main) throws X {
+    run(Backend.virtualThreads(), main);
+  }
+
+  /**
+   * Runs {@code main}, a body without a result, as the root task of a new run on {@code backend}
+   * (semantics R6); as {@link #run(Backend, ThrowingSupplier)} otherwise.
+   *
+   * @param <X> the checked exception {@code main} may throw
+   * @param backend the backend that runs the tasks and provides the clock
+   * @param main the root task's body
+   * @throws X what {@code main} throws, the same object; unchecked exceptions and errors
+   *     propagate unchanged
+   * @throws NullPointerException if {@code backend} or {@code main} is null
+   * @throws IllegalStateException if called from inside a Weft task (start a task group instead)
+   */
+  public static <X extends Exception> void run(Backend backend, ThrowingRunnable<X> main)
+      throws X {
+    Objects.requireNonNull(main, "main");
+    Runner.<Object, X>run(backend, () -> {
+      main.run();
+      return null;
+    });
+  }
+
+  /**
    * A checkpoint: lets other tasks run (on the deterministic backend; thread backends run them in
    * parallel anyway), then throws if the current task is cancelled.
    *
