@@ -77,6 +77,9 @@ final class ChannelWorkloads {
           });
         }
       });
+      for (Pipes p : pipes) {
+        p.close();
+      }
       return null;
     });
   }
