@@ -375,7 +375,7 @@ class TaskGroupStartTest {
                       () -> {
                         try {
                           g.start(status -> sleepRecording(taskAsleep, taskSaw));
-                        } catch (RuntimeException e) {
+                        } catch (RuntimeException | CancelledException e) {
                           fromStart.set(e);
                           throw e;
                         }
@@ -488,7 +488,7 @@ class TaskGroupStartTest {
                                   taskRan.set(true);
                                   status.started();
                                 });
-                          } catch (RuntimeException e) {
+                          } catch (RuntimeException | CancelledException e) {
                             fromStart.set(e);
                             throw e;
                           }
@@ -519,7 +519,7 @@ class TaskGroupStartTest {
                           taskRan.set(true);
                           status.started();
                         });
-                  } catch (RuntimeException e) {
+                  } catch (RuntimeException | CancelledException e) {
                     fromStart.set(e);
                     throw e;
                   }

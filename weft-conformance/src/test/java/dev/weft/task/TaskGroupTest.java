@@ -651,7 +651,7 @@ class TaskGroupTest {
                           bAsleep.await();
                           outer.cancel();
                         });
-                  } catch (RuntimeException e) {
+                  } catch (RuntimeException | CancelledException e) {
                     escaped.set(e);
                     throw e;
                   }

@@ -12,10 +12,16 @@ import java.util.Objects;
  * cancelled scope visible from the task when it was thrown. See {@link dev.weft.cancel} for the
  * rules.
  *
+ * <p>It is an {@link Error}, not an {@link Exception} (ADR 0008, as Trio's {@code Cancelled} is a
+ * {@code BaseException} and the JDK's {@code ThreadDeath} was an {@code Error}): a {@code catch
+ * (Exception e)} that logs and goes on does not swallow it, so a loop around such a handler ends at
+ * its first cancellation. Catch it by name only to clean up, and rethrow it; a task that swallows
+ * thousands of them (in a {@code catch (Throwable t)}) is reported in the log.
+ *
  * <p>Outside a Weft task (a plain thread that uses a stream), Weft's blocking operations throw
  * this exception when the thread is interrupted; then {@link #scope()} is {@code null}.
  */
-public final class CancelledException extends RuntimeException {
+public final class CancelledException extends Error {
 
   private static final long serialVersionUID = 1L;
 

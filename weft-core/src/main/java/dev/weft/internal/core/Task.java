@@ -57,6 +57,8 @@ public final class Task {
   private static final long TIME_SLICE_NANOS = 1_000_000;
   private static final int CHECKPOINTS_PER_CLOCK_READ = 64;
   private int checkpointsUntilClockRead = CHECKPOINTS_PER_CLOCK_READ;
+  /** Cancellations thrown to this task in a row for one scope (C17); this task's thread only. */
+  private final SwallowedCancellations swallowed = new SwallowedCancellations();
   private long sliceStartNanos;
 
   Task(Runner runner, String name, Task parent, Group group, Group.Starter starter) {
@@ -172,6 +174,7 @@ public final class Task {
     if (innermost.effective) {
       CancelledException ce = pendingCancellation();
       if (ce != null) {
+        swallowed.thrown(this, ce);
         throw ce;
       }
     }
