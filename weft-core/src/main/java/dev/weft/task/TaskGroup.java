@@ -1,6 +1,7 @@
 package dev.weft.task;
 
 import dev.weft.ThrowingRunnable;
+import dev.weft.ThrowingSupplier;
 import dev.weft.cancel.CancelScope;
 import dev.weft.cancel.CancelledException;
 import dev.weft.internal.core.ApiAccess;
@@ -142,6 +143,41 @@ public final class TaskGroup {
     Task caller = Task.require("TaskGroup.startSoon");
     StackHeadroom.ensure(); // never half-way through starting a task
     group.spawn(caller, name, self -> task.run(), null);
+  }
+
+  /**
+   * As {@link #fork(String, ThrowingSupplier)}, with a generated name ({@code task-<id>}).
+   *
+   * @param <T> the type of the task's value
+   * @param task the code the new task runs; what it returns is the handle's value
+   * @return a handle to join the task, cancel it alone, or read how it ended
+   * @throws NullPointerException if {@code task} is null
+   * @throws IllegalStateException if the group has ended, or the caller is not a task of this run
+   */
+  public <T> TaskHandle<T> fork(ThrowingSupplier<? extends T, ?> task) {
+    return fork(null, task);
+  }
+
+  /**
+   * Starts {@code task} in this group, as {@link #startSoon(String, ThrowingRunnable)} does, and
+   * returns a {@link TaskHandle} for its value. The group is unchanged: it waits for the task, and
+   * a failure of the task fails the group, joined or not. Not a checkpoint.
+   *
+   * @param <T> the type of the task's value
+   * @param name the task's name (for reports and its thread), or {@code null} for a generated one
+   * @param task the code the new task runs; what it returns is the handle's value
+   * @return a handle to join the task, cancel it alone, or read how it ended
+   * @throws NullPointerException if {@code task} is null
+   * @throws IllegalStateException if the group has ended, or the caller is not a task of this run
+   */
+  public <T> TaskHandle<T> fork(String name, ThrowingSupplier<? extends T, ?> task) {
+    Objects.requireNonNull(task, "task");
+    Task caller = Task.require("TaskGroup.fork");
+    StackHeadroom.ensure(); // never half-way through starting a task
+    TaskHandle<T> handle = new TaskHandle<>();
+    Task child = group.spawn(caller, name, self -> handle.runIn(task), null, handle::ended);
+    handle.describe(child.toString());
+    return handle;
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.weft.examples;
 import dev.weft.Weft;
 import dev.weft.cancel.CancelScope;
 import dev.weft.task.TaskGroup;
+import dev.weft.task.TaskHandle;
 import dev.weft.time.Timeouts;
 import java.time.Duration;
 
@@ -12,17 +13,18 @@ public class ReadmeExample {
     Weft.run(() -> {
       CancelScope timeout = Timeouts.moveOnAfter(Duration.ofSeconds(2), () ->
           TaskGroup.run(group -> {                        // every task below ends before run returns
-            group.startSoon("a", () -> fetch("a"));       // the deadline cancels both tasks
-            group.startSoon("b", () -> fetch("b"));
+            TaskHandle<String> a = group.fork("a", () -> fetch("a", Duration.ofMillis(100)));
+            group.startSoon("b", () -> fetch("b", Duration.ofSeconds(5))); // the deadline cancels b
+            System.out.println(a.join());                 // waits for a's result
           }));
       System.out.println("timed out: " + timeout.cancelledCaught());
-      return null;
     });
   }
 
-  static void fetch(String what) {
+  static String fetch(String what, Duration takes) {
     try {
-      Weft.sleep(Duration.ofSeconds(5));                  // a checkpoint: cancellation arrives here
+      Weft.sleep(takes);                                  // a checkpoint: cancellation arrives here
+      return what + " fetched";
     } finally {
       CancelScope.shielded().run(() -> Weft.sleep(Duration.ofMillis(10))); // cleanup may still wait
     }

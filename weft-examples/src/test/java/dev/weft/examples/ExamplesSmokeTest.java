@@ -38,6 +38,7 @@ class ExamplesSmokeTest {
   void readmeExample_timesOut() {
     String out = capture(() -> ReadmeExample.main(new String[0]));
 
+    assertTrue(out.contains("a fetched"), out);
     assertTrue(out.contains("timed out: true"), out);
   }
 

@@ -32,6 +32,20 @@ public final class Group {
     void run(Task self) throws Throwable;
   }
 
+  /**
+   * Told how a child ended, after the group's bookkeeping for that end is complete: a failure has
+   * been recorded and has cancelled the group's scope (and every task below it has been told).
+   * Weft's own code (a task handle); it must not throw.
+   */
+  @FunctionalInterface
+  public interface EndListener {
+    /**
+     * @param outcome what the child threw, or {@code null}
+     * @param failure whether the group counted {@code outcome} as a failure (not a cancellation)
+     */
+    void ended(Throwable outcome, boolean failure);
+  }
+
   /** The handshake between a caller of {@code start()} and its child. */
   public static final class Starter {
     /** Completed with the started value, or with a {@link Failed}. */
@@ -88,6 +102,12 @@ public final class Group {
    * scope until it calls {@link #started}; otherwise it sits below the group's scope at once.
    */
   public Task spawn(Task caller, String name, ChildBody undecorated, Starter starter) {
+    return spawn(caller, name, undecorated, starter, null);
+  }
+
+  /** As {@link #spawn(Task, String, ChildBody, Starter)}, telling {@code listener} of the end. */
+  public Task spawn(
+      Task caller, String name, ChildBody undecorated, Starter starter, EndListener listener) {
     if (caller.runner != runner) {
       throw new IllegalStateException(
           "this task group belongs to another Weft run than " + caller);
@@ -121,14 +141,14 @@ public final class Group {
           caller.lock.unlockIfHeld();
         }
       }
-      runner.scheduler.launch(child.givenName(), () -> runChild(child, body));
+      runner.scheduler.launch(child.givenName(), () -> runChild(child, body, listener));
     } catch (Throwable t) {
-      end(child, t); // counted in the group, so it must end like any other child
+      end(child, t, listener); // counted in the group, so it must end like any other child
     }
     return child;
   }
 
-  private void runChild(Task child, ChildBody body) {
+  private void runChild(Task child, ChildBody body, EndListener listener) {
     Throwable outcome = null;
     Object event = null;
     try {
@@ -143,7 +163,7 @@ public final class Group {
     } catch (Throwable t) {
       // a recording's failure (out of memory) must not skip the child's bookkeeping
     }
-    end(child, outcome);
+    end(child, outcome, listener);
     child.detachFromThread();
   }
 
@@ -152,7 +172,7 @@ public final class Group {
    * its parent scope's owner's (unlink its root), the host's (the group). Nothing thrown here may
    * skip {@code live--}.
    */
-  private void end(Task child, Throwable outcome) {
+  private void end(Task child, Throwable outcome, EndListener listener) {
     String text = textOf(outcome); // user code: before any lock
     Throwable ended;
     try {
@@ -174,24 +194,51 @@ public final class Group {
       }
     }
     ArrayDeque<Scope> pending = null;
+    boolean failure = false;
+    // A child with a listener still counts until the listener has been told, so that the group
+    // never ends before its handles know how their tasks ended: one more section of the host's lock.
+    boolean leaveNow = listener == null;
     try {
       host.lock.lock();
       if (parentScope != null && parentScope.owner == host) {
         child.root.unlinkRootFromParentLocked();
       }
       try {
+        int failuresBefore = failures.size();
         pending = childEndedLocked(child, ended, ended == outcome ? text : null);
+        failure = failures.size() > failuresBefore;
       } finally {
-        live--;
-        if (live == 0 && joiner != null) {
-          joiner.complete(null);
-          joiner = null;
+        if (leaveNow) {
+          leaveLocked();
         }
       }
     } finally {
       host.lock.unlockIfHeld();
     }
-    Scope.visit(pending); // a failure cancelled the group: tell its other tasks
+    try {
+      Scope.visit(pending); // a failure cancelled the group: tell its other tasks
+      if (listener != null) {
+        listener.ended(ended, failure); // after the visit: a joiner in the group is cancelled now
+      }
+    } finally {
+      if (!leaveNow) {
+        try {
+          host.lock.lock();
+          leaveLocked();
+        } finally {
+          host.lock.unlockIfHeld();
+        }
+      }
+    }
+  }
+
+  /** One child fewer; the last one wakes the host waiting in {@link #finish}. */
+  private void leaveLocked() {
+    live--;
+    if (live == 0 && joiner != null) {
+      joiner.complete(null);
+      joiner = null;
+    }
   }
 
   private ArrayDeque<Scope> childEndedLocked(Task child, Throwable outcome, String text) {
