@@ -368,4 +368,90 @@ class TimeoutsTest {
 
     assertTrue(scope.cancelledCaught());
   }
+
+  // ---- values and reachable scopes (T11) ------------------------------------------------------
+
+  @WeftTest
+  void resultWithin_quickBody_returnsItsValue(Backend backend) {
+    java.util.Optional<String> value =
+        Runs.run(backend, () -> Timeouts.resultWithin(Duration.ofHours(1), () -> "ok"));
+
+    assertEquals(java.util.Optional.of("ok"), value);
+  }
+
+  @WeftTest
+  void resultWithin_bodyOutlastsTimeout_isEmpty(Backend backend) {
+    java.util.Optional<String> value = Runs.run(backend, () -> Timeouts.resultWithin(SHORT, () -> {
+      Weft.sleepForever();
+      return "never";
+    }));
+
+    assertTrue(value.isEmpty());
+  }
+
+  @WeftTest
+  void resultBy_passedDeadline_isEmpty_andTheBodyRanToItsFirstCheckpoint(Backend backend) {
+    AtomicInteger ran = new AtomicInteger();
+
+    java.util.Optional<Integer> value = Runs.run(backend, () -> Timeouts.resultBy(Deadline.PAST, () -> {
+      ran.incrementAndGet();
+      Weft.checkpoint();
+      ran.incrementAndGet();
+      return 1;
+    }));
+
+    assertTrue(value.isEmpty());
+    assertEquals(1, ran.get());
+  }
+
+  @WeftTest
+  void resultWithin_bodyReturningNull_throwsNamingTheMethod(Backend backend) {
+    NullPointerException e = assertThrows(NullPointerException.class, () ->
+        Runs.run(backend, () -> Timeouts.resultWithin(Duration.ofHours(1), () -> null)));
+
+    assertTrue(e.getMessage().startsWith("Timeouts.resultWithin: the body returned null"),
+        e.getMessage());
+  }
+
+  @WeftTest
+  void failIn_deadlinePasses_throws_andTheScopeSaysItCaughtIt(Backend backend) {
+    CancelScope scope = CancelScope.withTimeout(SHORT);
+
+    DeadlineExceededException e = assertThrows(DeadlineExceededException.class, () ->
+        Runs.exec(backend, () -> Timeouts.failIn(scope, () -> {
+          Weft.sleepForever();
+        })));
+
+    assertTrue(scope.cancelCalled());
+    assertTrue(scope.cancelledCaught());
+    assertEquals(scope.deadline(), e.deadline());
+  }
+
+  @WeftTest
+  void failIn_scopeCancelledExplicitly_exitsSilently(Backend backend) {
+    CancelScope scope = CancelScope.withTimeout(Duration.ofHours(1));
+
+    String value = Runs.run(backend, () -> Timeouts.failIn(scope, () -> {
+      scope.cancel("no longer needed");
+      Weft.sleepForever();
+      return "never";
+    }));
+
+    assertEquals(null, value);
+    assertTrue(scope.cancelledCaught());
+  }
+
+  @WeftTest
+  void failIn_deadlineMovedLaterByTheBody_isHonoured(Backend backend) {
+    CancelScope scope = CancelScope.withTimeout(SHORT);
+
+    String value = Runs.run(backend, () -> Timeouts.failIn(scope, () -> {
+      scope.setDeadline(Deadline.NEVER);
+      Weft.sleep(SHORT.multipliedBy(3)); // past the first deadline, which no longer holds
+      return "in time";
+    }));
+
+    assertEquals("in time", value);
+    assertFalse(scope.cancelCalled());
+  }
 }

@@ -11,7 +11,11 @@ import dev.weft.internal.core.Scope;
 import dev.weft.internal.core.Rethrow;
 import dev.weft.internal.guard.StackHeadroom;
 import dev.weft.internal.core.Task;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A scope that owns tasks: {@link #run} returns only when every task started in the group has
@@ -116,6 +120,89 @@ public final class TaskGroup {
     } else if (thrown != null) {
       throw new AssertionError("a task group throws only unchecked exceptions", thrown);
     }
+  }
+
+  /**
+   * As {@link #raceSuccess(List)}, for racers given one by one.
+   *
+   * @param <T> the type of the racers' values
+   * @param racers the code each racer runs; at least one
+   * @return the value of the first racer that returned
+   * @throws TaskGroupException if every racer threw (with every failure, in order), or a racer
+   *     threw an {@link Error}
+   * @throws IllegalArgumentException if there are no racers
+   * @throws NullPointerException if {@code racers} or one of them is null
+   * @throws CancelledException if the caller was cancelled; every racer was cancelled and has ended
+   * @throws IllegalStateException if the caller is not a Weft task
+   */
+  @SafeVarargs
+  public static <T> T raceSuccess(ThrowingSupplier<? extends T, ?>... racers) {
+    Objects.requireNonNull(racers, "racers");
+    return raceSuccess(java.util.Arrays.asList(racers));
+  }
+
+  /**
+   * Runs every racer as a task of a new group and returns the value of the first that returns;
+   * the others are cancelled and have ended when this returns (Ox's {@code raceSuccess}). A racer
+   * that throws an exception has lost, and the race goes on; if every racer throws, this throws
+   * a {@link TaskGroupException} with every failure in the order they happened. An {@link Error}
+   * (other than a cancellation) fails the group at once, as in {@link #run}. A racer that returns
+   * after the winner was decided, having reached no checkpoint, is ignored.
+   *
+   * <pre>{@code
+   * Page page = TaskGroup.raceSuccess(List.of(
+   *     () -> fetch(primary),
+   *     () -> fetch(mirror)));
+   * }</pre>
+   *
+   * @param <T> the type of the racers' values
+   * @param racers the code each racer runs; at least one
+   * @return the value of the first racer that returned
+   * @throws TaskGroupException if every racer threw (with every failure, in order), or a racer
+   *     threw an {@link Error}
+   * @throws IllegalArgumentException if there are no racers
+   * @throws NullPointerException if {@code racers} or one of them is null
+   * @throws CancelledException if the caller was cancelled; every racer was cancelled and has ended
+   * @throws IllegalStateException if the caller is not a Weft task
+   */
+  public static <T> T raceSuccess(List<? extends ThrowingSupplier<? extends T, ?>> racers) {
+    Objects.requireNonNull(racers, "racers");
+    if (racers.isEmpty()) {
+      throw new IllegalArgumentException("racers must hold at least one racer, but was empty");
+    }
+    List<ThrowingSupplier<? extends T, ?>> copy = new ArrayList<>(racers.size());
+    for (int i = 0; i < racers.size(); i++) {
+      copy.add(Objects.requireNonNull(racers.get(i), "racers[" + i + "]"));
+    }
+    AtomicBoolean decided = new AtomicBoolean();
+    Object[] winner = new Object[1]; // written by the winner only; read after the group ended
+    List<Throwable> lost = Collections.synchronizedList(new ArrayList<>());
+    run(group -> {
+      for (int i = 0; i < copy.size(); i++) {
+        ThrowingSupplier<? extends T, ?> racer = copy.get(i);
+        group.startSoon("racer-" + i, () -> {
+          T value;
+          try {
+            value = racer.get();
+          } catch (Exception e) {
+            lost.add(e); // a lost race, not a failure of the group
+            return;
+          }
+          if (decided.compareAndSet(false, true)) {
+            winner[0] = value;
+            group.cancelScope().cancel("the race was won");
+          }
+        });
+      }
+    });
+    if (decided.get()) {
+      @SuppressWarnings("unchecked")
+      T value = (T) winner[0];
+      return value;
+    }
+    // Every racer ended without winning and none was cancelled (a cancellation of the caller
+    // would have come out of run): each one threw.
+    throw new TaskGroupException(List.copyOf(lost));
   }
 
   /**

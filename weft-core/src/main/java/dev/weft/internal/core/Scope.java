@@ -609,6 +609,12 @@ public final class Scope {
     return cancelReason != null;
   }
 
+  /** Whether this scope was cancelled, first, by its deadline rather than by {@code cancel()}. */
+  public boolean cancelledByDeadline() {
+    Reason r = cancelReason;
+    return r != null && r.deadline();
+  }
+
   public boolean cancelledCaught() {
     return cancelledCaught;
   }

@@ -48,4 +48,18 @@ class ResultsTest {
     assertTrue(scope.cancelledCaught());
     assertTrue(logged.isEmpty(), logged.toString());
   }
+
+  @WeftTest
+  void theFirstSuccessOfARaceWins_andATimeLimitCanGiveAValue() {
+    String winner = TaskGroup.raceSuccess(
+        () -> {
+          throw new java.io.IOException("primary is down");
+        },
+        () -> "mirror");
+    java.util.Optional<String> quick =
+        dev.weft.time.Timeouts.resultWithin(java.time.Duration.ofMinutes(1), () -> "in time");
+
+    assertEquals("mirror", winner);
+    assertEquals(java.util.Optional.of("in time"), quick);
+  }
 }
