@@ -12,4 +12,14 @@ public final class EndOfStreamException extends RuntimeException {
   public EndOfStreamException() {
     super("every send stream was closed and the buffer is empty");
   }
+
+  /**
+   * Creates the exception with a message of its own, such as one that names the stream (a select
+   * over several streams says which one ended).
+   *
+   * @param message what ended
+   */
+  public EndOfStreamException(String message) {
+    super(message);
+  }
 }

@@ -48,6 +48,57 @@ public final class MemoryReceiveStream<T> implements AutoCloseable, Iterable<T> 
   }
 
   /**
+   * Returns a {@link Select} clause that receives the next item from this stream and gives it as
+   * it is.
+   *
+   * @return a clause for {@link Select#select}
+   */
+  public SelectClause<T> onReceive() {
+    return onReceive(item -> item);
+  }
+
+  /**
+   * Returns a {@link Select} clause that receives the next item from this stream and gives what
+   * {@code then} makes of it. {@code then} runs in the selecting task after the select was
+   * decided; if it throws, the item has still been received.
+   *
+   * @param <R> the type of what the clause gives
+   * @param then what to make of the item
+   * @return a clause for {@link Select#select}
+   * @throws NullPointerException if {@code then} is null
+   */
+  @SuppressWarnings("unchecked")
+  public <R> SelectClause<R> onReceive(java.util.function.Function<? super T, ? extends R> then) {
+    java.util.Objects.requireNonNull(then, "then");
+    return new SelectClause<>(
+        new dev.weft.internal.stream.Selector.Clause(core, handle, false, null, false),
+        item -> then.apply((T) item));
+  }
+
+  /**
+   * As {@link #onReceive(java.util.function.Function)}, except that the end of the stream is an
+   * outcome rather than an error: when every send handle is closed and the buffer is empty, the
+   * clause takes effect and gives what {@code ifEnded} returns (Kotlin's {@code
+   * onReceiveCatching}). For a select that merges streams until each has ended.
+   *
+   * @param <R> the type of what the clause gives
+   * @param then what to make of an item
+   * @param ifEnded what the clause gives at the end of the stream
+   * @return a clause for {@link Select#select}
+   * @throws NullPointerException if {@code then} or {@code ifEnded} is null
+   */
+  @SuppressWarnings("unchecked")
+  public <R> SelectClause<R> onReceive(java.util.function.Function<? super T, ? extends R> then,
+      java.util.function.Supplier<? extends R> ifEnded) {
+    java.util.Objects.requireNonNull(then, "then");
+    java.util.Objects.requireNonNull(ifEnded, "ifEnded");
+    return new SelectClause<>(
+        new dev.weft.internal.stream.Selector.Clause(core, handle, false, null, true),
+        item -> item == dev.weft.internal.stream.Selector.ENDED ? ifEnded.get()
+            : then.apply((T) item));
+  }
+
+  /**
    * Receives the next item if one is available without waiting. Not a checkpoint.
    *
    * @return the item, or empty if there is none now

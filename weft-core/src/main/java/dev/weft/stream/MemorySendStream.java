@@ -42,6 +42,37 @@ public final class MemorySendStream<T> implements AutoCloseable {
   }
 
   /**
+   * Returns a {@link Select} clause that sends {@code item} to this stream; the select gives
+   * {@code null} when this clause took effect.
+   *
+   * @param item the item to send; if another clause takes effect, it was not sent
+   * @return a clause for {@link Select#select}
+   * @throws NullPointerException if {@code item} is null
+   */
+  public SelectClause<Void> onSend(T item) {
+    return onSend(item, () -> null);
+  }
+
+  /**
+   * Returns a {@link Select} clause that sends {@code item} to this stream and gives what {@code
+   * then} returns. {@code then} runs in the selecting task after the item was sent.
+   *
+   * @param <R> the type of what the clause gives
+   * @param item the item to send; if another clause takes effect, it was not sent
+   * @param then what the select gives when this clause took effect
+   * @return a clause for {@link Select#select}
+   * @throws NullPointerException if {@code item} or {@code then} is null
+   */
+  public <R> SelectClause<R> onSend(T item, java.util.function.Supplier<? extends R> then) {
+    java.util.Objects.requireNonNull(item,
+        "MemorySendStream.onSend: item must not be null (a stream carries no nulls)");
+    java.util.Objects.requireNonNull(then, "then");
+    return new SelectClause<>(
+        new dev.weft.internal.stream.Selector.Clause(core, handle, true, item, false),
+        sent -> then.get());
+  }
+
+  /**
    * Sends {@code item} if that is possible without waiting: to the oldest waiting receiver, or
    * into the buffer. Not a checkpoint.
    *

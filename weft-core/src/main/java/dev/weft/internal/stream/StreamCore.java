@@ -12,6 +12,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -79,9 +80,30 @@ public final class StreamCore<T> {
     }
   }
 
-  private record SendNode(Waiter<Object> waiter, Object item, Handle handle) {}
+  /**
+   * A waiting sender. {@code clause} is -1 for a plain send, or the index of a select's clause: a
+   * select's one waiter sits in several streams, and its completion says which clause won.
+   */
+  record SendNode(Waiter<Object> waiter, Object item, Handle handle, int clause) {
+    boolean complete(Object outcome) {
+      return waiter.complete(clause < 0 ? outcome : new Selected(clause, outcome));
+    }
+  }
 
-  private record ReceiveNode(Waiter<Object> waiter, Handle handle) {}
+  /** A waiting receiver; {@code clause} as in {@link SendNode}. */
+  record ReceiveNode(Waiter<Object> waiter, Handle handle, int clause) {
+    boolean complete(Object outcome) {
+      return waiter.complete(clause < 0 ? outcome : new Selected(clause, outcome));
+    }
+  }
+
+  /** How a select's waiter was completed: which clause, and with what. */
+  record Selected(int clause, Object outcome) {}
+
+  /** A global order of streams, in which a select takes their locks (no two selects deadlock). */
+  private static final AtomicLong ORDER = new AtomicLong();
+
+  final long order = ORDER.incrementAndGet();
 
   /**
    * How often a rendezvous stream's lock spins for its holder before it waits. The two sides of a
@@ -156,7 +178,7 @@ public final class StreamCore<T> {
           if (offerLocked(handle, item)) {
             return;
           }
-          node = new SendNode(Waiter.forTask(me, true, this, "send to"), item, handle);
+          node = new SendNode(Waiter.forTask(me, true, this, "send to"), item, handle, -1);
           senders.add(node);
         }
       } finally {
@@ -204,7 +226,7 @@ public final class StreamCore<T> {
       throw broken();
     }
     for (ReceiveNode r; (r = receivers.poll()) != null; ) {
-      if (r.waiter.complete(item)) {
+      if (r.complete(item)) {
         return true;
       }
     }
@@ -243,7 +265,7 @@ public final class StreamCore<T> {
           if (openSenders == 0) {
             throw endOfStream();
           }
-          node = new ReceiveNode(Waiter.forTask(me, true, this, "receive from"), handle);
+          node = new ReceiveNode(Waiter.forTask(me, true, this, "receive from"), handle, -1);
           receivers.add(node);
         }
       } finally {
@@ -294,7 +316,7 @@ public final class StreamCore<T> {
     Object item = buffer.poll();
     if (item != null) {
       for (SendNode s; (s = senders.poll()) != null; ) {
-        if (s.waiter.complete(DELIVERED)) {
+        if (s.complete(DELIVERED)) {
           buffer.add(s.item);
           break;
         }
@@ -302,7 +324,7 @@ public final class StreamCore<T> {
       return item;
     }
     for (SendNode s; (s = senders.poll()) != null; ) {
-      if (s.waiter.complete(DELIVERED)) {
+      if (s.complete(DELIVERED)) {
         return s.item;
       }
     }
@@ -340,13 +362,13 @@ public final class StreamCore<T> {
           SendNode s = it.next();
           if (s.handle == handle) {
             it.remove();
-            s.waiter.complete(CLOSED);
+            s.complete(CLOSED);
           }
         }
         if (openSenders == 0) {
           // Waiting receivers imply an empty buffer: each of them reaches the end of the stream.
           for (ReceiveNode r; (r = receivers.poll()) != null; ) {
-            r.waiter.complete(END_OF_STREAM);
+            r.complete(END_OF_STREAM);
           }
         }
       } else {
@@ -355,12 +377,12 @@ public final class StreamCore<T> {
           ReceiveNode r = it.next();
           if (r.handle == handle) {
             it.remove();
-            r.waiter.complete(CLOSED);
+            r.complete(CLOSED);
           }
         }
         if (openReceivers == 0) {
           for (SendNode s; (s = senders.poll()) != null; ) {
-            s.waiter.complete(BROKEN);
+            s.complete(BROKEN);
           }
           if (!buffer.isEmpty()) {
             undelivered = new ArrayList<>(buffer);
@@ -417,6 +439,95 @@ public final class StreamCore<T> {
       throw e;
     }
     throw (IllegalStateException) failure;
+  }
+
+  // ---- select (see Selector) ------------------------------------------------------------------
+
+  /** What {@link #tryReceiveLocked} returns when no item is there now. */
+  static final Object NONE = new Signal("none");
+
+  boolean isRendezvous() {
+    return maxBuffer == 0;
+  }
+
+  void lockForSelect() {
+    lock.lock();
+  }
+
+  void unlockForSelect() {
+    lock.unlockIfHeld();
+  }
+
+  /**
+   * {@link #tryReceive}'s decision, for a select that holds the lock: the item, or {@link #NONE};
+   * at the end of the stream, {@link Selector#ENDED} if {@code endIsOutcome}, else it throws.
+   */
+  Object tryReceiveLocked(Handle handle, boolean endIsOutcome) {
+    Object item = pollLocked(handle);
+    if (item == null) {
+      if (openSenders == 0) {
+        if (endIsOutcome) {
+          return Selector.ENDED;
+        }
+        throw endedInSelect();
+      }
+      return NONE;
+    }
+    return item;
+  }
+
+  /** {@link #trySend}'s decision, for a select that holds the lock. */
+  boolean trySendLocked(Handle handle, Object item) {
+    return offerLocked(handle, item);
+  }
+
+  ReceiveNode enqueueReceiveLocked(Handle handle, Waiter<Object> waiter, int clause) {
+    ReceiveNode node = new ReceiveNode(waiter, handle, clause);
+    receivers.add(node);
+    return node;
+  }
+
+  SendNode enqueueSendLocked(Handle handle, Waiter<Object> waiter, Object item, int clause) {
+    SendNode node = new SendNode(waiter, item, handle, clause);
+    senders.add(node);
+    return node;
+  }
+
+  /** Takes a select's node out of its queue, if a completer has not already. */
+  void removeSelectNode(Object node) {
+    try {
+      lock.lock();
+      if (node instanceof SendNode s) {
+        senders.remove(s);
+      } else {
+        receivers.remove((ReceiveNode) node);
+      }
+    } finally {
+      lock.unlockIfHeld();
+    }
+  }
+
+  /** How a select's clause on this stream ends when its waiter was completed with {@code outcome}. */
+  Object selectedOutcome(Handle handle, Object outcome, boolean endIsOutcome) {
+    if (outcome == CLOSED) {
+      throw closed(handle);
+    }
+    if (outcome == END_OF_STREAM) {
+      if (endIsOutcome) {
+        return Selector.ENDED;
+      }
+      throw endedInSelect();
+    }
+    if (outcome == BROKEN) {
+      throw new BrokenResourceException(
+          "every receive stream of " + this + " was closed (the item was not sent)");
+    }
+    return outcome == DELIVERED ? null : outcome;
+  }
+
+  private EndOfStreamException endedInSelect() {
+    return new EndOfStreamException(
+        this + " has ended: every send stream was closed and the buffer is empty");
   }
 
   // ---- statistics and errors ------------------------------------------------------------------
