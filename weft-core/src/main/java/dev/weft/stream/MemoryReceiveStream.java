@@ -185,6 +185,58 @@ public final class MemoryReceiveStream<T> implements AutoCloseable, Iterable<T> 
     };
   }
 
+  /**
+   * Returns this stream as a sequential, ordered {@link java.util.stream.Stream}: each element is
+   * received with {@link #receive()} (a checkpoint) only when the pipeline pulls it, so a
+   * short-circuiting pipeline ({@code limit}, {@code findFirst}) takes no item beyond those it
+   * used. It ends at the end of the stream; closing it closes this handle.
+   *
+   * <pre>{@code
+   * try (Stream<Order> orders = rx.stream()) {
+   *     orders.filter(Order::paid).limit(10).forEach(this::ship);
+   * }
+   * }</pre>
+   *
+   * @return a stream of the items, in order
+   */
+  public java.util.stream.Stream<T> stream() {
+    java.util.Spliterator<T> pull = new java.util.Spliterators.AbstractSpliterator<>(
+        Long.MAX_VALUE, java.util.Spliterator.ORDERED | java.util.Spliterator.NONNULL) {
+      @Override
+      public boolean tryAdvance(java.util.function.Consumer<? super T> action) {
+        T item;
+        try {
+          item = receive();
+        } catch (EndOfStreamException e) {
+          return false;
+        }
+        action.accept(item);
+        return true;
+      }
+    };
+    return java.util.stream.StreamSupport.stream(pull, false).onClose(this::close);
+  }
+
+  /**
+   * Returns this stream as a {@link java.util.concurrent.Flow.Publisher} that respects demand:
+   * an item is received only once the subscriber has requested it. The publisher owns this
+   * handle and closes it when the subscription ends (completed, failed or cancelled). It is
+   * unicast.
+   *
+   * <p>{@code subscribe} must be called from a task of {@code group}'s run: it starts one task in
+   * {@code group} that sends every signal, one at a time. {@code request} and {@code cancel} may
+   * be called from any thread. The end of the stream is {@code onComplete}; a closed handle is
+   * {@code onError}. See semantics S15 for each Reactive Streams rule.
+   *
+   * @param group the group in which the publishing task runs
+   * @return a publisher of the items, in order
+   * @throws NullPointerException if {@code group} is null
+   */
+  public java.util.concurrent.Flow.Publisher<T> publisher(dev.weft.task.TaskGroup group) {
+    java.util.Objects.requireNonNull(group, "group");
+    return new StreamPublisher<>(this, group);
+  }
+
   @Override
   public String toString() {
     return "receive stream of " + core;
