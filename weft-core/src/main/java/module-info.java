@@ -12,6 +12,7 @@ module dev.weft {
   exports dev.weft.spi;
   exports dev.weft.stream;
   exports dev.weft.sync;
+  exports dev.weft.net;
 
   // The deterministic backend reuses the timer queue and the stack-overflow-proof lock. (On the
   // class path next to a named dev.weft it gets them from ClassPathFriends instead.)

@@ -208,8 +208,12 @@ public final class Group {
         pending = childEndedLocked(child, ended, ended == outcome ? text : null);
         failure = failures.size() > failuresBefore;
       } finally {
-        if (leaveNow) {
-          leaveLocked();
+        if (leaveNow) { // inline, not leaveLocked(): no call that a stack overflow could hit here
+          live--;
+          if (live == 0 && joiner != null) {
+            joiner.complete(null);
+            joiner = null;
+          }
         }
       }
     } finally {

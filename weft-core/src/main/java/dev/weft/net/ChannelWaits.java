@@ -1,0 +1,71 @@
+package dev.weft.net;
+
+import dev.weft.internal.backend.IoPoller;
+import dev.weft.internal.core.Checkpoints;
+import dev.weft.internal.core.Task;
+import dev.weft.internal.core.Waiter;
+import java.nio.channels.SelectableChannel;
+
+/**
+ * One channel's waits for readiness, through Weft's park primitive (semantics N6).
+ *
+ * <h2>Implementation notes</h2>
+ * A wait arms a one-shot interest on the JVM's {@link IoPoller}, whose thread completes the waiter
+ * when the channel is ready; a cancellation aborts the waiter, and the wait then disarms the
+ * interest. The waiter carries no data: the task does its own non-blocking read, write, accept or
+ * connect afterwards, and only after checking its cancellation, so a cancelled wait has done
+ * nothing to the channel. {@code waiters} holds the waits in progress (at most one per direction),
+ * so that {@link #wakeAll} can end them when the channel is closed (a closed channel's key is
+ * never selected again); its monitor is held only for those few field accesses.
+ */
+final class ChannelWaits {
+
+  private final SelectableChannel channel;
+  private final Object resource;
+  private final Waiter<?>[] waiters = new Waiter<?>[2]; // [0] read/accept, [1] write/connect
+
+  ChannelWaits(SelectableChannel channel, Object resource) {
+    this.channel = channel;
+    this.resource = resource;
+  }
+
+  /**
+   * Waits until the channel may be ready for {@code op} (or is closed). A cancellable wait: on
+   * cancellation it throws, having done nothing.
+   *
+   * @param slot 0 for read or accept, 1 for write or connect
+   */
+  void await(int op, int slot, String operation) {
+    Task me = Task.current();
+    Waiter<Object> w = Waiter.forTask(me, true, resource, operation);
+    synchronized (waiters) {
+      waiters[slot] = w;
+    }
+    IoPoller.get().arm(channel, op, () -> w.complete(Boolean.TRUE));
+    boolean ready = w.await();
+    synchronized (waiters) {
+      if (waiters[slot] == w) {
+        waiters[slot] = null;
+      }
+    }
+    if (!ready) {
+      IoPoller.get().disarm(channel, op);
+      Checkpoints.afterAbort(); // throws, unless a shield raised since hides the cancellation
+    }
+  }
+
+  /** Ends every wait in progress; they look again and find the channel closed. */
+  void wakeAll() {
+    Waiter<?>[] now;
+    synchronized (waiters) {
+      now = waiters.clone();
+    }
+    for (Waiter<?> w : now) {
+      if (w != null) {
+        @SuppressWarnings("unchecked")
+        Waiter<Object> o = (Waiter<Object>) w;
+        o.complete(Boolean.TRUE);
+      }
+    }
+  }
+}

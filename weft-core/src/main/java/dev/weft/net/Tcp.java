@@ -1,0 +1,144 @@
+package dev.weft.net;
+
+import dev.weft.Workers;
+import dev.weft.internal.core.Checkpoints;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.Objects;
+
+/**
+ * TCP connections and listeners whose every wait is a Weft wait (semantics N6, N7): cancellation
+ * is just another outcome of an operation, never a broken socket.
+ *
+ * <pre>{@code
+ * try (TcpStream conn = Tcp.connect("example.org", 80)) {
+ *     conn.send(request);
+ *     Timeouts.resultWithin(Duration.ofSeconds(5), () -> conn.receive(buffer));
+ * }
+ * }</pre>
+ */
+public final class Tcp {
+
+  private Tcp() {}
+
+  /**
+   * Connects to {@code host} at {@code port}, trying its addresses in turn until one accepts. A
+   * checkpoint; the name is resolved on a worker thread ({@link Workers}). A cancelled connect
+   * leaves no socket open.
+   *
+   * @param host a name or an address literal
+   * @param port from 0 to 65535
+   * @return the connection
+   * @throws IllegalArgumentException if {@code port} is out of range
+   * @throws java.net.UnknownHostException if {@code host} has no address
+   * @throws ConnectException if every address refused or failed (the others suppressed in it)
+   * @throws IOException if a socket cannot be made
+   * @throws dev.weft.cancel.CancelledException if the task was cancelled first
+   */
+  public static TcpStream connect(String host, int port) throws IOException {
+    Objects.requireNonNull(host, "host");
+    checkPort(port);
+    Checkpoints.checkpoint();
+    InetAddress[] addresses = Workers.run(() -> InetAddress.getAllByName(host));
+    ConnectException failed = null;
+    for (InetAddress address : addresses) {
+      try {
+        return connect(new InetSocketAddress(address, port));
+      } catch (ConnectException e) {
+        if (failed == null) {
+          failed = new ConnectException("cannot connect to " + host + " port " + port);
+        }
+        failed.addSuppressed(e);
+      }
+    }
+    throw failed != null ? failed
+        : new ConnectException("cannot connect to " + host + " port " + port + ": no address");
+  }
+
+  /**
+   * Connects to one resolved address. A checkpoint; a cancelled connect leaves no socket open.
+   *
+   * @param address where to connect
+   * @return the connection
+   * @throws ConnectException if the address refused or the connection failed
+   * @throws IOException if a socket cannot be made
+   * @throws dev.weft.cancel.CancelledException if the task was cancelled first
+   */
+  public static TcpStream connect(InetSocketAddress address) throws IOException {
+    Objects.requireNonNull(address, "address");
+    Checkpoints.checkpoint();
+    SocketChannel channel = SocketChannel.open();
+    boolean done = false;
+    try {
+      channel.configureBlocking(false);
+      ChannelWaits waits = new ChannelWaits(channel, "connect to " + address);
+      boolean connected;
+      try {
+        connected = channel.connect(address);
+        while (!connected) {
+          waits.await(SelectionKey.OP_CONNECT, 1, "connect to");
+          connected = channel.finishConnect();
+        }
+      } catch (ConnectException e) {
+        throw e;
+      } catch (IOException e) {
+        ConnectException c = new ConnectException("cannot connect to " + address + ": "
+            + e.getMessage());
+        c.initCause(e);
+        throw c;
+      }
+      TcpStream stream = new TcpStream(channel);
+      done = true;
+      return stream;
+    } finally {
+      if (!done) {
+        channel.close(); // cancelled or failed: no socket is left behind
+        dev.weft.internal.backend.IoPoller.get().closed(channel);
+      }
+    }
+  }
+
+  /**
+   * Listens on {@code port} of every local address (0: a port the system chooses; see {@link
+   * TcpListener#localAddress()}).
+   *
+   * @param port from 0 to 65535
+   * @return the listener
+   * @throws IllegalArgumentException if {@code port} is out of range
+   * @throws IOException if the port cannot be bound
+   */
+  public static TcpListener listen(int port) throws IOException {
+    checkPort(port);
+    return listen(new InetSocketAddress(port));
+  }
+
+  /**
+   * Listens on {@code address}.
+   *
+   * @param address the local address and port to bind
+   * @return the listener
+   * @throws IOException if the address cannot be bound
+   */
+  public static TcpListener listen(InetSocketAddress address) throws IOException {
+    Objects.requireNonNull(address, "address");
+    ServerSocketChannel channel = ServerSocketChannel.open();
+    try {
+      channel.bind(address);
+      return new TcpListener(channel);
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  private static void checkPort(int port) {
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("port must be from 0 to 65535, but was " + port);
+    }
+  }
+}
