@@ -182,4 +182,59 @@ class TcpTest {
     assertEquals("port must be from 0 to 65535, but was 70000", e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Tcp.listen(-1));
   }
+
+  private static void echoOnce(TcpStream conn) {
+    ByteBuffer buffer = ByteBuffer.allocate(64);
+    int n = conn.receive(buffer);
+    conn.send(buffer.flip().limit(n));
+  }
+
+  private static String ask(InetSocketAddress server, String question) throws IOException {
+    try (TcpStream conn = Tcp.connect(server)) {
+      conn.send(bytes(question));
+      return receiveText(conn, 64);
+    }
+  }
+
+  @WeftTest(requires = BackendFeature.REAL_PARALLELISM)
+  void serve_handlesEachConnectionInItsOwnTask_untilCancelled(Backend backend)
+      throws IOException {
+    try (TcpListener listener = Tcp.listen(ANY_LOOPBACK_PORT)) {
+      CancelScope server = CancelScope.create();
+      java.util.List<String> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+      Runs.exec(backend, () -> TaskGroup.run(g -> {
+        g.startSoon("server", () -> server.run(() -> listener.serve(TcpTest::echoOnce)));
+        TaskGroup.run(clients -> {
+          clients.startSoon(() -> answers.add(ask(listener.localAddress(), "one")));
+          clients.startSoon(() -> answers.add(ask(listener.localAddress(), "two")));
+        });
+        server.cancel();
+      }));
+
+      assertEquals(java.util.Set.of("one", "two"), java.util.Set.copyOf(answers));
+      assertTrue(server.cancelledCaught());
+    }
+  }
+
+  @WeftTest(requires = BackendFeature.REAL_PARALLELISM)
+  void serve_aHandlerThatFails_stopsTheServerWithItsFailure(Backend backend) throws IOException {
+    IllegalStateException boom = new IllegalStateException("handler bug");
+    try (TcpListener listener = Tcp.listen(ANY_LOOPBACK_PORT)) {
+      Throwable thrown = Outcomes.thrownBy(() -> Runs.exec(backend, () -> TaskGroup.run(g -> {
+        g.startSoon("server", () -> listener.serve(conn -> {
+          throw boom;
+        }));
+        try (TcpStream conn = Tcp.connect(listener.localAddress())) {
+          assertEquals("END", receiveText(conn, 8), "the failed handler's connection was closed");
+        }
+      })));
+
+      dev.weft.task.TaskGroupException outer =
+          assertInstanceOf(dev.weft.task.TaskGroupException.class, thrown);
+      dev.weft.task.TaskGroupException fromServe =
+          assertInstanceOf(dev.weft.task.TaskGroupException.class, outer.failures().get(0));
+      assertEquals(java.util.List.of(boom), fromServe.failures());
+    }
+  }
 }

@@ -69,6 +69,51 @@ public final class TcpListener implements AutoCloseable {
     }
   }
 
+  /** Handles one connection of {@link #serve}; the connection is closed when it returns. */
+  @FunctionalInterface
+  public interface Handler {
+    /**
+     * Handles one connection.
+     *
+     * @param connection the accepted connection, closed by {@code serve} when this returns
+     * @throws Exception a failure, which fails {@code serve}'s task group (and so ends the server)
+     */
+    void handle(TcpStream connection) throws Exception;
+  }
+
+  /**
+   * Accepts connections until cancelled, each handled by {@code handler} in a task of its own,
+   * in a task group that {@code serve} owns (AnyIO's and Trio's {@code serve}). Each connection is
+   * closed when its handler returns or fails. A handler's failure fails the group: the server
+   * stops, the other handlers are cancelled, and {@code serve} throws it in a {@link
+   * dev.weft.task.TaskGroupException}; catch inside the handler to keep serving. Returns only by
+   * throwing: the cancellation that stopped it, or a failure.
+   *
+   * @param handler what to do with each connection
+   * @throws dev.weft.cancel.CancelledException when the server is cancelled (every handler has
+   *     ended by then)
+   * @throws dev.weft.task.TaskGroupException if a handler or an accept failed
+   * @throws NullPointerException if {@code handler} is null
+   */
+  public void serve(Handler handler) {
+    java.util.Objects.requireNonNull(handler, "handler");
+    dev.weft.task.TaskGroup.run(group -> {
+      while (true) {
+        TcpStream connection = accept();
+        try {
+          group.startSoon("connection from " + connection.remoteAddress(), () -> {
+            try (connection) {
+              handler.handle(connection);
+            }
+          });
+        } catch (RuntimeException | Error e) {
+          connection.close();
+          throw e;
+        }
+      }
+    });
+  }
+
   /**
    * Returns the address the listener is bound to (with the port the system chose for port 0).
    *

@@ -25,7 +25,8 @@ import java.util.List;
  * outside, and its shielded cleanup sends a last message to a shielded consumer. Part 3: the
  * deterministic backend's virtual clock runs a one-hour timeout in milliseconds, and a program that
  * can never finish is reported with its task tree instead of hanging. Part 4: threads that Weft did
- * not start ({@link ThreadsExample}).
+ * not start ({@link ThreadsExample}). Part 5: a TCP server whose per-request deadline costs no byte
+ * and no connection ({@link EchoExample}).
  */
 public final class Demo {
 
@@ -80,6 +81,14 @@ public final class Demo {
     try {
       ThreadsExample.run();
     } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+    System.out.println();
+    part("Part 5: a TCP echo server with a 200 ms deadline per line; a slow client's half line"
+        + " survives the deadline, byte for byte, on the same connection");
+    try {
+      EchoExample.main(new String[0]);
+    } catch (Exception e) {
       throw new IllegalStateException(e);
     }
   }

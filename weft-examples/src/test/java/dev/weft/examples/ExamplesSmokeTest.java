@@ -19,6 +19,7 @@ class ExamplesSmokeTest {
     assertTrue(out.contains("slow-1     cancelled (the deadline passed)"), out);
     assertTrue(out.contains("slow-2     cleanup finished"), out);
     assertTrue(out.contains("deadline passed: true"), out);
+    assertTrue(out.contains("echo: slow line"), out);
     assertTrue(out.contains("no task is left running"), out);
     assertTrue(out.contains("[virtual ] shielded consumer received [working, goodbye]"), out);
     assertTrue(out.contains("[platform] shielded consumer received [working, goodbye]"), out);
@@ -40,6 +41,21 @@ class ExamplesSmokeTest {
 
     assertTrue(out.contains("a fetched"), out);
     assertTrue(out.contains("timed out: true"), out);
+  }
+
+  @Test
+  void echoExample_aDeadlineWhileALineComes_losesNoByte() {
+    String out = capture(() -> {
+      try {
+        EchoExample.main(new String[0]);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+
+    assertTrue(out.contains("echo: hello"), out);
+    assertTrue(out.contains("(still there?)"), out);
+    assertTrue(out.contains("echo: slow line"), out);
   }
 
   private static String capture(Runnable program) {
