@@ -80,6 +80,14 @@ public final class IoPoller {
     }
   }
 
+  /**
+   * How many channels the selector has registered, including closed ones whose keys it has not
+   * yet dropped; for leak checks.
+   */
+  public int registeredChannels() {
+    return selector.keys().size();
+  }
+
   private void loop() {
     while (true) {
       try {
