@@ -237,4 +237,42 @@ class TcpTest {
       assertEquals(java.util.List.of(boom), fromServe.failures());
     }
   }
+
+  @WeftTest(requires = BackendFeature.REAL_PARALLELISM)
+  void happyEyeballs_aRefusedAddressFirst_theNextOneConnects(Backend backend) throws IOException {
+    InetSocketAddress vacant;
+    try (TcpListener gone = Tcp.listen(ANY_LOOPBACK_PORT)) {
+      vacant = gone.localAddress();
+    }
+    try (TcpListener listener = Tcp.listen(ANY_LOOPBACK_PORT)) {
+      String got = Runs.run(backend, () -> {
+        try (TcpStream client = Tcp.connectAny(
+                new InetSocketAddress[] {vacant, listener.localAddress()}, "two addresses");
+            TcpStream server = listener.accept()) {
+          client.send(bytes("via the second address"));
+          return receiveText(server, 64);
+        }
+      });
+
+      assertEquals("via the second address", got);
+    }
+  }
+
+  @WeftTest(requires = BackendFeature.REAL_PARALLELISM)
+  void happyEyeballs_everyAddressRefused_throwsConnectExceptionWithEachFailure(Backend backend)
+      throws IOException {
+    InetSocketAddress[] vacant = new InetSocketAddress[2];
+    for (int i = 0; i < 2; i++) {
+      try (TcpListener gone = Tcp.listen(ANY_LOOPBACK_PORT)) {
+        vacant[i] = gone.localAddress();
+      }
+    }
+
+    Throwable thrown = Outcomes.thrownBy(
+        () -> Runs.exec(backend, () -> Tcp.connectAny(vacant, "two vacant ports")));
+
+    ConnectException e = assertInstanceOf(ConnectException.class, thrown);
+    assertEquals("cannot connect to two vacant ports", e.getMessage());
+    assertEquals(2, e.getSuppressed().length);
+  }
 }

@@ -9,7 +9,14 @@ import java.net.InetSocketAddress;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import dev.weft.Weft;
+import dev.weft.task.TaskGroup;
+import java.time.Duration;
 
 /**
  * TCP connections and listeners whose every wait is a Weft wait (semantics N6, N7): cancellation
@@ -27,9 +34,11 @@ public final class Tcp {
   private Tcp() {}
 
   /**
-   * Connects to {@code host} at {@code port}, trying its addresses in turn until one accepts. A
-   * checkpoint; the name is resolved on a worker thread ({@link Workers}). A cancelled connect
-   * leaves no socket open.
+   * Connects to {@code host} at {@code port} with Happy Eyeballs (RFC 8305, simplified): its
+   * addresses are tried in the order the resolver gives, each starting 250 ms after the one before
+   * (a fixed stagger: a failed attempt does not start the next one early); the first connection
+   * wins, and the other attempts are cancelled and their sockets closed. A checkpoint; the name is resolved on a
+   * worker thread ({@link Workers}). A cancelled connect leaves no socket open.
    *
    * @param host a name or an address literal
    * @param port from 0 to 65535
@@ -45,19 +54,65 @@ public final class Tcp {
     checkPort(port);
     Checkpoints.checkpoint();
     InetAddress[] addresses = Workers.run(() -> InetAddress.getAllByName(host));
-    ConnectException failed = null;
-    for (InetAddress address : addresses) {
-      try {
-        return connect(new InetSocketAddress(address, port));
-      } catch (ConnectException e) {
-        if (failed == null) {
-          failed = new ConnectException("cannot connect to " + host + " port " + port);
-        }
-        failed.addSuppressed(e);
-      }
+    InetSocketAddress[] targets = new InetSocketAddress[addresses.length];
+    for (int i = 0; i < addresses.length; i++) {
+      targets[i] = new InetSocketAddress(addresses[i], port);
     }
-    throw failed != null ? failed
-        : new ConnectException("cannot connect to " + host + " port " + port + ": no address");
+    return connectAny(targets, host + " port " + port);
+  }
+
+  /** How long an attempt has alone before the next address is tried too (RFC 8305 suggests 250 ms). */
+  static final Duration ATTEMPT_DELAY = Duration.ofMillis(250);
+
+  /**
+   * Happy Eyeballs (RFC 8305, simplified): attempt {@code i} starts {@code i} delays after the
+   * first, each in a task of one group; the first to connect wins, the others are cancelled (a
+   * cancelled connect closes its socket) and one that connects after the winner closes its own.
+   */
+  static TcpStream connectAny(InetSocketAddress[] targets, String what) throws IOException {
+    if (targets.length == 1) {
+      return connect(targets[0]);
+    }
+    AtomicReference<TcpStream> winner = new AtomicReference<>();
+    List<IOException> failures = Collections.synchronizedList(new ArrayList<>());
+    try {
+      TaskGroup.run(group -> {
+        for (int i = 0; i < targets.length; i++) {
+          InetSocketAddress target = targets[i];
+          Duration wait = ATTEMPT_DELAY.multipliedBy(i);
+          group.startSoon("connect to " + target, () -> {
+            if (!wait.isZero()) {
+              Weft.sleep(wait);
+            }
+            TcpStream stream;
+            try {
+              stream = connect(target);
+            } catch (IOException e) {
+              failures.add(e);
+              return;
+            }
+            if (winner.compareAndSet(null, stream)) {
+              group.cancelScope().cancel("connected to " + target);
+            } else {
+              stream.close(); // connected too late: no socket is left behind
+            }
+          });
+        }
+      });
+    } catch (Throwable t) {
+      TcpStream won = winner.get();
+      if (won != null) {
+        won.close(); // the caller was cancelled (or a task failed) after an attempt won
+      }
+      throw t;
+    }
+    TcpStream won = winner.get();
+    if (won != null) {
+      return won;
+    }
+    ConnectException failed = new ConnectException("cannot connect to " + what);
+    failures.forEach(failed::addSuppressed);
+    throw failed;
   }
 
   /**
