@@ -1,5 +1,6 @@
 package dev.weft.stress;
 
+import static dev.weft.testing.RandomCancels.cancelledSometimes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.weft.cancel.CancelScope;
@@ -160,17 +161,6 @@ class StreamExactlyOnceStressTest {
         }
       });
     });
-  }
-
-  /** A scope that is cancelled before it starts (1 in 10), or by another task (1 in 10), or not. */
-  private static CancelScope cancelledSometimes(Random random, TaskGroup helpers) {
-    CancelScope scope = CancelScope.create();
-    switch (random.nextInt(10)) {
-      case 0 -> scope.cancel("cancelled before the operation");
-      case 1 -> helpers.startSoon(() -> scope.cancel("cancelled while the operation runs"));
-      default -> { }
-    }
-    return scope;
   }
 
   private static final class Counters {

@@ -54,8 +54,30 @@ final class ChannelWaits {
     }
   }
 
+  /**
+   * Closes the channel and ends every wait on it: a closed channel's key is never selected again,
+   * so nobody else would wake them.
+   */
+  void closeChannel() {
+    closeQuietly(channel);
+    wakeAll();
+  }
+
+  /**
+   * Closes {@code channel}, which may be registered with the poller, and has the poller drop its
+   * key now, so that the socket is really released (see {@link IoPoller#closed}).
+   */
+  static void closeQuietly(SelectableChannel channel) {
+    try {
+      channel.close();
+    } catch (java.io.IOException e) {
+      // closing a socket that already broke: nothing more to release
+    }
+    IoPoller.get().closed(channel);
+  }
+
   /** Ends every wait in progress; they look again and find the channel closed. */
-  void wakeAll() {
+  private void wakeAll() {
     Waiter<?>[] now;
     synchronized (waiters) {
       now = waiters.clone();

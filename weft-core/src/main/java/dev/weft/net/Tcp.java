@@ -152,8 +152,7 @@ public final class Tcp {
       return stream;
     } finally {
       if (!done) {
-        channel.close(); // cancelled or failed: no socket is left behind
-        dev.weft.internal.backend.IoPoller.get().closed(channel);
+        ChannelWaits.closeQuietly(channel); // cancelled or failed: no socket is left behind
       }
     }
   }

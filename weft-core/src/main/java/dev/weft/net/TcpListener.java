@@ -135,13 +135,7 @@ public final class TcpListener implements AutoCloseable {
       return;
     }
     closed = true;
-    try {
-      channel.close();
-    } catch (IOException e) {
-      // nothing more to release
-    }
-    dev.weft.internal.backend.IoPoller.get().closed(channel);
-    waits.wakeAll();
+    waits.closeChannel();
   }
 
   @Override

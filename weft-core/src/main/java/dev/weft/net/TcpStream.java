@@ -160,13 +160,7 @@ public final class TcpStream implements ByteStream {
       return;
     }
     closed = true;
-    try {
-      channel.close();
-    } catch (IOException e) {
-      // closing a socket that already broke: nothing more to release
-    }
-    dev.weft.internal.backend.IoPoller.get().closed(channel);
-    waits.wakeAll(); // a closed channel is never selected: end its waits here
+    waits.closeChannel();
   }
 
   /** Aborts the connection: closes it with a reset (RST) instead of an orderly end (FIN). */

@@ -96,8 +96,7 @@ public final class ByteQueue {
             dst.put(bytes, start, n);
             start += n;
             received += n;
-            wake(sendWaiter); // a lockstep sender may be waiting for exactly these bytes
-            sendWaiter = null;
+            wakeSenderLocked(); // a lockstep sender may be waiting for exactly these bytes
             return n;
           }
           if (eof) {
@@ -148,8 +147,7 @@ public final class ByteQueue {
         before = sent;
         append(src);
         target = sent;
-        wake(receiveWaiter);
-        receiveWaiter = null;
+        wakeReceiverLocked();
         sending = lockstep && received < target;
       }
     } finally {
@@ -257,8 +255,7 @@ public final class ByteQueue {
         throw new ClosedResourceException("this byte stream was closed");
       }
       eof = true;
-      wake(receiveWaiter);
-      receiveWaiter = null;
+      wakeReceiverLocked();
     } finally {
       lock.unlockIfHeld();
     }
@@ -269,10 +266,8 @@ public final class ByteQueue {
       lock.lock();
       senderClosed = true;
       eof = true;
-      wake(receiveWaiter);
-      receiveWaiter = null;
-      wake(sendWaiter);
-      sendWaiter = null;
+      wakeReceiverLocked();
+      wakeSenderLocked();
     } finally {
       lock.unlockIfHeld();
     }
@@ -284,18 +279,26 @@ public final class ByteQueue {
       receiverClosed = true;
       start = end = 0; // nobody will receive these
       bytes = new byte[0];
-      wake(receiveWaiter);
-      receiveWaiter = null;
-      wake(sendWaiter);
-      sendWaiter = null;
+      wakeReceiverLocked();
+      wakeSenderLocked();
     } finally {
       lock.unlockIfHeld();
     }
   }
 
-  private static void wake(Waiter<Object> w) {
-    if (w != null) {
-      w.complete(Boolean.TRUE); // "look again": the owner takes what it wants under the lock
+  /** Tells the waiting receiver, if any, to look again; it takes what it wants under the lock. */
+  private void wakeReceiverLocked() {
+    if (receiveWaiter != null) {
+      receiveWaiter.complete(Boolean.TRUE);
+      receiveWaiter = null;
+    }
+  }
+
+  /** Tells the waiting sender, if any, to look again. */
+  private void wakeSenderLocked() {
+    if (sendWaiter != null) {
+      sendWaiter.complete(Boolean.TRUE);
+      sendWaiter = null;
     }
   }
 
