@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -22,7 +23,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * weft-benchmarks/target/benchmarks.md} and a chart to {@code docs/benchmarks-chart.svg}.
  *
  * <p>Argument: {@code short} (one fork, 2 warm-up and 3 measured iterations of 1 s: the CI-sized
- * run, under 10 minutes on 2 cores) or {@code long} (3 forks, 5 and 5 iterations of 2 s).
+ * run, under 10 minutes on 2 cores) or {@code long} (3 forks, 5 and 5 iterations of 2 s, with
+ * JMH's GC profiler, so that the table also gives the bytes allocated per item).
  * A second argument, a regular expression, runs only the matching benchmarks.
  */
 public final class BenchmarkReport {
@@ -122,7 +124,8 @@ public final class BenchmarkReport {
     ChainedOptionsBuilder options = new OptionsBuilder().include(include).shouldFailOnError(true);
     if (profile.equals("long")) {
       options.forks(3).warmupIterations(5).warmupTime(TimeValue.seconds(2))
-          .measurementIterations(5).measurementTime(TimeValue.seconds(2));
+          .measurementIterations(5).measurementTime(TimeValue.seconds(2))
+          .addProfiler(GCProfiler.class);
     } else {
       options.forks(1).warmupIterations(2).warmupTime(TimeValue.seconds(1))
           .measurementIterations(3).measurementTime(TimeValue.seconds(1));
@@ -138,6 +141,10 @@ public final class BenchmarkReport {
       var parks = r.getSecondaryResults().get("parks");
       if (parks != null) {
         scores.put(key + "#parks", new double[] {parks.getScore(), parks.getScoreError()});
+      }
+      var alloc = r.getSecondaryResults().get("gc.alloc.rate.norm"); // bytes per op (item)
+      if (alloc != null) {
+        scores.put(key + "#alloc", new double[] {alloc.getScore(), alloc.getScoreError()});
       }
     }
     String table = table(profile, scores);
@@ -159,8 +166,9 @@ public final class BenchmarkReport {
         Runtime.version(), Runtime.getRuntime().availableProcessors(),
         System.getProperty("os.name"), System.getProperty("os.arch")));
     sb.append("| workload | Weft (M ops/s) | best baseline (M ops/s) | Weft / best |"
-        + " every baseline (M ops/s) | Weft parks per item | target |\n"
-        + "|---|---|---|---|---|---|---|\n");
+        + " every baseline (M ops/s) | Weft parks per item | bytes per item: Weft; best baseline |"
+        + " target |\n"
+        + "|---|---|---|---|---|---|---|---|\n");
     for (Channel c : CHANNELS) {
       double[] weft = scores.get(c.weft());
       if (weft == null) {
@@ -179,11 +187,15 @@ public final class BenchmarkReport {
       }
       double ratio = best == null ? Double.NaN : weft[0] / scores.get(best)[0];
       double[] parks = scores.get(c.weft() + "#parks");
+      double[] weftAlloc = scores.get(c.weft() + "#alloc");
+      double[] bestAlloc = best == null ? null : scores.get(best + "#alloc");
+      String alloc = weftAlloc == null ? "-" : String.format(Locale.ROOT, "%.1f; %s", weftAlloc[0],
+          bestAlloc == null ? "-" : String.format(Locale.ROOT, "%.1f", bestAlloc[0]));
       sb.append(String.format(Locale.ROOT,
-          "| %s | %.2f ± %.2f | %s %.2f | **%.2fx** | %s | %s | %s |%n",
+          "| %s | %.2f ± %.2f | %s %.2f | **%.2fx** | %s | %s | %s | %s |%n",
           c.workload(), weft[0] / 1e6, weft[1] / 1e6, best == null ? "-" : label(best),
           best == null ? Double.NaN : scores.get(best)[0] / 1e6, ratio, String.join(", ", all),
-          parks == null ? "-" : String.format(Locale.ROOT, "%.3f", parks[0] / weft[0]),
+          parks == null ? "-" : String.format(Locale.ROOT, "%.3f", parks[0] / weft[0]), alloc,
           c.target()));
     }
     sb.append("\n| scaling (M ops/s) | 1 carrier | 2 carriers | 2 / 1 | target |\n"
