@@ -1,31 +1,25 @@
 package dev.weft.net;
 
-import dev.weft.internal.core.Checkpoints;
 import dev.weft.stream.ClosedResourceException;
 import dev.weft.sync.BusyResourceException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A listening TCP socket whose {@link #accept} is an ordinary Weft wait (semantics N7): cancelling
  * it leaves the listener open and loses no connection.
  */
-public final class TcpListener implements AutoCloseable {
-
-  private final ServerSocketChannel channel;
-  private final ChannelWaits waits;
-  private final AtomicBoolean accepting = new AtomicBoolean();
-  private volatile boolean closed;
+public final class TcpListener extends ChannelListener<TcpStream> {
 
   TcpListener(ServerSocketChannel channel) throws IOException {
-    channel.configureBlocking(false);
-    this.channel = channel;
-    this.waits = new ChannelWaits(channel, this);
+    super(channel);
+  }
+
+  @Override
+  TcpStream connection(SocketChannel accepted) throws IOException {
+    return new TcpStream(accepted);
   }
 
   /**
@@ -38,35 +32,7 @@ public final class TcpListener implements AutoCloseable {
    * @throws IOException if accepting fails (for instance, too many open files)
    */
   public TcpStream accept() throws IOException {
-    Checkpoints.checkpoint();
-    if (!accepting.compareAndSet(false, true)) {
-      throw new BusyResourceException("another task is already accepting on " + this);
-    }
-    try {
-      while (true) {
-        if (closed) {
-          throw new ClosedResourceException(this + " was closed");
-        }
-        Checkpoints.checkpointIfCancelled(); // cancelled now: accept nothing
-        SocketChannel accepted;
-        try {
-          accepted = channel.accept();
-        } catch (ClosedChannelException e) {
-          throw new ClosedResourceException(this + " was closed while it accepted");
-        }
-        if (accepted != null) {
-          try {
-            return new TcpStream(accepted);
-          } catch (IOException | RuntimeException e) {
-            accepted.close();
-            throw e;
-          }
-        }
-        waits.await(SelectionKey.OP_ACCEPT, 0, "accept on");
-      }
-    } finally {
-      accepting.set(false);
-    }
+    return acceptConnection();
   }
 
   /** Handles one connection of {@link #serve}; the connection is closed when it returns. */
@@ -97,21 +63,7 @@ public final class TcpListener implements AutoCloseable {
    */
   public void serve(Handler handler) {
     java.util.Objects.requireNonNull(handler, "handler");
-    dev.weft.task.TaskGroup.run(group -> {
-      while (true) {
-        TcpStream connection = accept();
-        try {
-          group.startSoon("connection from " + connection.remoteAddress(), () -> {
-            try (connection) {
-              handler.handle(connection);
-            }
-          });
-        } catch (RuntimeException | Error e) {
-          connection.close();
-          throw e;
-        }
-      }
-    });
+    serveEach(handler::handle);
   }
 
   /**
@@ -126,16 +78,6 @@ public final class TcpListener implements AutoCloseable {
     } catch (IOException e) {
       throw new ClosedResourceException(this + " was closed");
     }
-  }
-
-  /** Closes the listener; an accept in progress throws {@link ClosedResourceException}. */
-  @Override
-  public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    waits.closeChannel();
   }
 
   @Override

@@ -2,14 +2,15 @@ package dev.weft.stream;
 
 /**
  * A two-way byte stream whose sending direction can be ended on its own (semantics N3): the
- * shape of a TCP connection, and of {@link ByteStreams}'s memory pairs.
+ * shape of a TCP connection, a TLS connection, and {@link ByteStreams}'s memory pairs.
  */
 public interface ByteStream extends ByteReceiveStream, ByteSendStream {
 
   /**
    * Ends the sending direction: the peer receives what was sent, then the end of the stream. This
    * end can still receive. A later {@link #send} throws {@link ClosedResourceException}.
-   * Idempotent; not a checkpoint.
+   * Idempotent. Not a checkpoint, unless ending the direction means sending something: a TLS
+   * stream sends its {@code close_notify}, and so may wait (semantics N12).
    *
    * @throws ClosedResourceException if this stream was closed
    */

@@ -26,7 +26,8 @@ import java.util.List;
  * deterministic backend's virtual clock runs a one-hour timeout in milliseconds, and a program that
  * can never finish is reported with its task tree instead of hanging. Part 4: threads that Weft did
  * not start ({@link ThreadsExample}). Part 5: a TCP server whose per-request deadline costs no byte
- * and no connection ({@link EchoExample}).
+ * and no connection ({@link EchoExample}). Part 6: a TLS server and two clients ({@link
+ * TlsExample}).
  */
 public final class Demo {
 
@@ -88,6 +89,14 @@ public final class Demo {
         + " survives the deadline, byte for byte, on the same connection");
     try {
       EchoExample.main(new String[0]);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    System.out.println();
+    part("Part 6: TLS over a TCP stream, with a certificate made for this run; a client that does"
+        + " not trust it fails its handshake, and the server goes on");
+    try {
+      TlsExample.main(new String[0]);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

@@ -172,6 +172,25 @@ public final class ByteQueue {
     }
   }
 
+  /**
+   * Appends all of {@code src} if that needs no waiting and no other send is in progress (a
+   * memory pair, not a lockstep one); otherwise takes nothing. Not a checkpoint.
+   */
+  public void sendWithoutWaiting(ByteBuffer src) {
+    if (lockstep) {
+      return;
+    }
+    try {
+      lock.lock();
+      if (!senderClosed && !eof && !receiverClosed && !sending) {
+        append(src);
+        wakeReceiverLocked();
+      }
+    } finally {
+      lock.unlockIfHeld();
+    }
+  }
+
   /** A lockstep send's wait until the peer received through {@code target}. */
   private void awaitReceived(Task me, long before, long target) {
     while (true) {
