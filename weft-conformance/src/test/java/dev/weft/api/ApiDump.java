@@ -23,7 +23,8 @@ import java.util.stream.Stream;
 /**
  * The public API of a Weft module as text, one line per type and member, sorted: every public or
  * protected type of an unqualified exported package, with its supertypes, and its public and
- * protected constructors, methods and fields with their generic signatures and {@code throws}.
+ * protected constructors, methods and fields with their generic signatures and {@code throws}
+ * (also the public methods it inherits from a superclass that users cannot name).
  * Two dumps differ exactly when a user of the module could see a difference in what compiles.
  */
 final class ApiDump {
@@ -81,6 +82,16 @@ final class ApiDump {
           lines.add(owner + " : " + m.toGenericString()
               + (m.getDefaultValue() != null
                   ? " default " + Arrays.deepToString(new Object[] {m.getDefaultValue()}) : ""));
+        }
+      }
+      // Public methods inherited from a superclass that users cannot name (a package-private
+      // base class) are still the type's API: a user calls them on the type.
+      for (Class<?> hidden = type.getSuperclass(); hidden != null && !isVisible(hidden);
+          hidden = hidden.getSuperclass()) {
+        for (Method m : hidden.getDeclaredMethods()) {
+          if (Modifier.isPublic(m.getModifiers()) && !m.isSynthetic() && !m.isBridge()) {
+            lines.add(owner + " : " + m.toGenericString() + " (inherited)");
+          }
         }
       }
       for (Field f : type.getDeclaredFields()) {

@@ -22,6 +22,7 @@ import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -105,6 +106,34 @@ class TcpTest {
   void tcpPairs_passTheReusableChecks(Backend backend) throws IOException {
     try (TcpListener listener = Tcp.listen(ANY_LOOPBACK_PORT)) {
       Runs.exec(backend, () -> ByteStreamChecks.checkHalfCloseable(() -> connectedPair(listener)));
+    }
+  }
+
+  @WeftTest(requires = BackendFeature.REAL_PARALLELISM)
+  void socketOptions_setAndRead_andClosedOrUnsupportedAreClear(Backend backend)
+      throws IOException {
+    try (TcpListener listener = Tcp.listen(ANY_LOOPBACK_PORT)) {
+      Runs.exec(backend, () -> {
+        ByteStreams.Pair p = connectedPair(listener);
+        TcpStream client = (TcpStream) p.a();
+        try (TcpStream server = (TcpStream) p.b()) {
+          client.setOption(StandardSocketOptions.TCP_NODELAY, true);
+          assertEquals(true, client.option(StandardSocketOptions.TCP_NODELAY));
+          client.setOption(StandardSocketOptions.TCP_NODELAY, false);
+          assertEquals(false, client.option(StandardSocketOptions.TCP_NODELAY));
+          assertThrows(UnsupportedOperationException.class,
+              () -> client.option(StandardSocketOptions.IP_MULTICAST_LOOP));
+          assertThrows(IllegalArgumentException.class,
+              () -> client.setOption(StandardSocketOptions.SO_RCVBUF, -1));
+          client.close();
+          assertThrows(ClosedResourceException.class,
+              () -> client.option(StandardSocketOptions.TCP_NODELAY));
+        }
+        try (UdpSocket udp = Udp.bind(ANY_LOOPBACK_PORT)) {
+          udp.setOption(StandardSocketOptions.SO_BROADCAST, true);
+          assertEquals(true, udp.option(StandardSocketOptions.SO_BROADCAST));
+        }
+      });
     }
   }
 

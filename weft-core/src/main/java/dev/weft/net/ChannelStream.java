@@ -179,6 +179,48 @@ abstract sealed class ChannelStream implements ByteStream permits TcpStream, Uni
     waits.closeChannel();
   }
 
+  /**
+   * Sets a socket option, such as {@link java.net.StandardSocketOptions#TCP_NODELAY} or {@link
+   * java.net.StandardSocketOptions#SO_KEEPALIVE}. Not a checkpoint.
+   *
+   * @param <T> the option's type
+   * @param option the option
+   * @param value its new value
+   * @throws UnsupportedOperationException if this kind of socket has no such option
+   * @throws IllegalArgumentException if {@code value} is not valid for {@code option}
+   * @throws ClosedResourceException if the socket is closed
+   */
+  public <T> void setOption(java.net.SocketOption<T> option, T value) {
+    java.util.Objects.requireNonNull(option, "option");
+    try {
+      channel.setOption(option, value);
+    } catch (java.nio.channels.ClosedChannelException e) {
+      throw closedWhile("setting " + option.name());
+    } catch (IOException e) {
+      throw new BrokenResourceException("cannot set " + option.name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Returns the value of a socket option. Not a checkpoint.
+   *
+   * @param <T> the option's type
+   * @param option the option
+   * @return its value
+   * @throws UnsupportedOperationException if this kind of socket has no such option
+   * @throws ClosedResourceException if the socket is closed
+   */
+  public <T> T option(java.net.SocketOption<T> option) {
+    java.util.Objects.requireNonNull(option, "option");
+    try {
+      return channel.getOption(option);
+    } catch (java.nio.channels.ClosedChannelException e) {
+      throw closedWhile("reading " + option.name());
+    } catch (IOException e) {
+      throw new BrokenResourceException("cannot read " + option.name() + ": " + e.getMessage(), e);
+    }
+  }
+
   private void requireOpen() {
     if (closed) {
       throw new ClosedResourceException(this + " was closed");

@@ -69,7 +69,7 @@ public final class TcpStream extends ChannelStream {
   }
 
   /**
-   * Returns the socket, for options that this class does not offer. Do not read from it or write
+   * Returns the socket, for what {@link #setOption} does not cover. Do not read from it or write
    * to it directly, and do not make it blocking.
    *
    * @return the underlying socket
