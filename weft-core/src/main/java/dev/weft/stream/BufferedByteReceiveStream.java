@@ -131,6 +131,11 @@ public final class BufferedByteReceiveStream implements ByteReceiveStream {
     return -1;
   }
 
+  /** How many bytes are buffered (received and not yet returned). */
+  int buffered() {
+    return end - start;
+  }
+
   /** Receives once more into the buffer; false at the end of the stream. */
   private boolean fill() {
     if (ended) {
