@@ -191,14 +191,7 @@ abstract sealed class ChannelStream implements ByteStream permits TcpStream, Uni
    * @throws ClosedResourceException if the socket is closed
    */
   public <T> void setOption(java.net.SocketOption<T> option, T value) {
-    java.util.Objects.requireNonNull(option, "option");
-    try {
-      channel.setOption(option, value);
-    } catch (java.nio.channels.ClosedChannelException e) {
-      throw closedWhile("setting " + option.name());
-    } catch (IOException e) {
-      throw new BrokenResourceException("cannot set " + option.name() + ": " + e.getMessage(), e);
-    }
+    SocketOptions.set(channel, option, value, this);
   }
 
   /**
@@ -211,14 +204,7 @@ abstract sealed class ChannelStream implements ByteStream permits TcpStream, Uni
    * @throws ClosedResourceException if the socket is closed
    */
   public <T> T option(java.net.SocketOption<T> option) {
-    java.util.Objects.requireNonNull(option, "option");
-    try {
-      return channel.getOption(option);
-    } catch (java.nio.channels.ClosedChannelException e) {
-      throw closedWhile("reading " + option.name());
-    } catch (IOException e) {
-      throw new BrokenResourceException("cannot read " + option.name() + ": " + e.getMessage(), e);
-    }
+    return SocketOptions.get(channel, option, this);
   }
 
   private void requireOpen() {

@@ -54,6 +54,47 @@ final class ChannelWaits {
     }
   }
 
+  /** Makes the stream of a connected channel. */
+  @FunctionalInterface
+  interface Connected<S> {
+    S stream(java.nio.channels.SocketChannel channel) throws java.io.IOException;
+  }
+
+  /**
+   * Connects {@code channel} (new, unconnected) to {@code address} through Weft waits and makes
+   * its stream; a connect that is cancelled or fails closes the channel, so no socket is left
+   * behind. A failure to connect is a {@link java.net.ConnectException} naming the address.
+   */
+  static <S> S connect(java.nio.channels.SocketChannel channel, java.net.SocketAddress address,
+      Connected<S> connected) throws java.io.IOException {
+    boolean done = false;
+    try {
+      channel.configureBlocking(false);
+      ChannelWaits waits = new ChannelWaits(channel, "connect to " + address);
+      try {
+        boolean ready = channel.connect(address);
+        while (!ready) {
+          waits.await(java.nio.channels.SelectionKey.OP_CONNECT, 1, "connect to");
+          ready = channel.finishConnect();
+        }
+      } catch (java.net.ConnectException e) {
+        throw e;
+      } catch (java.io.IOException e) {
+        java.net.ConnectException c = new java.net.ConnectException(
+            "cannot connect to " + address + ": " + e.getMessage());
+        c.initCause(e);
+        throw c;
+      }
+      S stream = connected.stream(channel);
+      done = true;
+      return stream;
+    } finally {
+      if (!done) {
+        closeQuietly(channel); // cancelled or failed: no socket is left behind
+      }
+    }
+  }
+
   /**
    * Closes the channel and ends every wait on it: a closed channel's key is never selected again,
    * so nobody else would wake them.

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
@@ -127,34 +126,7 @@ public final class Tcp {
   public static TcpStream connect(InetSocketAddress address) throws IOException {
     Objects.requireNonNull(address, "address");
     Checkpoints.checkpoint();
-    SocketChannel channel = SocketChannel.open();
-    boolean done = false;
-    try {
-      channel.configureBlocking(false);
-      ChannelWaits waits = new ChannelWaits(channel, "connect to " + address);
-      boolean connected;
-      try {
-        connected = channel.connect(address);
-        while (!connected) {
-          waits.await(SelectionKey.OP_CONNECT, 1, "connect to");
-          connected = channel.finishConnect();
-        }
-      } catch (ConnectException e) {
-        throw e;
-      } catch (IOException e) {
-        ConnectException c = new ConnectException("cannot connect to " + address + ": "
-            + e.getMessage());
-        c.initCause(e);
-        throw c;
-      }
-      TcpStream stream = new TcpStream(channel);
-      done = true;
-      return stream;
-    } finally {
-      if (!done) {
-        ChannelWaits.closeQuietly(channel); // cancelled or failed: no socket is left behind
-      }
-    }
+    return ChannelWaits.connect(SocketChannel.open(), address, TcpStream::new);
   }
 
   /**

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
@@ -32,33 +31,8 @@ public final class Unix {
   public static UnixStream connect(Path path) throws IOException {
     Objects.requireNonNull(path, "path");
     Checkpoints.checkpoint();
-    SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-    boolean done = false;
-    try {
-      channel.configureBlocking(false);
-      ChannelWaits waits = new ChannelWaits(channel, "connect to " + path);
-      try {
-        boolean connected = channel.connect(UnixDomainSocketAddress.of(path));
-        while (!connected) {
-          waits.await(SelectionKey.OP_CONNECT, 1, "connect to");
-          connected = channel.finishConnect();
-        }
-      } catch (ConnectException e) {
-        throw e;
-      } catch (IOException e) {
-        ConnectException c = new ConnectException("cannot connect to " + path + ": "
-            + e.getMessage());
-        c.initCause(e);
-        throw c;
-      }
-      UnixStream stream = new UnixStream(channel);
-      done = true;
-      return stream;
-    } finally {
-      if (!done) {
-        ChannelWaits.closeQuietly(channel);
-      }
-    }
+    return ChannelWaits.connect(SocketChannel.open(StandardProtocolFamily.UNIX),
+        UnixDomainSocketAddress.of(path), UnixStream::new);
   }
 
   /**
