@@ -464,6 +464,27 @@ class TlsTest {
     assertEquals("request|END|response", got);
   }
 
+  @WeftTest
+  void tls12_exchangesBytes_andSendEofAfterThePeersEnd_returns(Backend backend) {
+    String got = Runs.run(backend, () -> {
+      SSLEngine clientEngine = clientEngine();
+      SSLEngine serverEngine = serverEngine();
+      clientEngine.setEnabledProtocols(new String[] {"TLSv1.2"});
+      serverEngine.setEnabledProtocols(new String[] {"TLSv1.2"});
+      ByteStreams.Pair p = handshaken(ByteStreams.memoryPair(), clientEngine, serverEngine,
+          TlsStream.CloseNotify.REQUIRED);
+      try (TlsStream client = (TlsStream) p.a(); TlsStream server = (TlsStream) p.b()) {
+        client.send(bytes("over TLS 1.2"));
+        client.sendEof();
+        String text = receiveText(server) + "|" + receiveText(server); // answers close_notify
+        server.sendEof(); // its end went with that answer: nothing more to send, no error
+        return client.session().getProtocol() + "|" + text + "|" + receiveText(client);
+      }
+    });
+
+    assertEquals("TLSv1.2|over TLS 1.2|END|END", got);
+  }
+
   // ---- N13 ------------------------------------------------------------------------------------
 
   @WeftTest(requires = BackendFeature.REAL_PARALLELISM)

@@ -62,13 +62,15 @@ public final class TlsStream implements ByteStream {
    * receive and send hold their own lock for their whole operation (`receiving` and `sending`
    * admit one of each; a second is busy). Handshake messages after the handshake cross over: an
    * unwrap that leaves the engine wanting to wrap (a TLS 1.3 key update asking for ours, a TLS 1.2
-   * renegotiation) takes `sendLock` and sends the reply; a wrap that leaves it wanting to unwrap
+   * renegotiation) sends the reply if `sendLock` is free, and otherwise sets `replyPending` and
+   * leaves it to the lock's holder, which sends replies before it releases the lock and looks at
+   * the flag again after (whoever acts last looks again); a wrap that leaves it wanting to unwrap
    * (renegotiation) takes `receiveLock` if it is free and reads itself, and otherwise releases
    * `sendLock` (which the receiver may need for its reply) and waits for `unwrapped`, an event set
    * and swapped after every unwrap and whenever the receive lock is released. It reads the event
    * before it looks at the engine's status, so a step that happens in between is never missed. No
-   * task holds one lock while it waits for the other, except a receiver replying to the peer's
-   * handshake, and no sender waits for the receive lock, so the two cannot deadlock. The buffers
+   * task waits for one lock while it holds the other, so the two cannot deadlock (a receiver that
+   * sends a reply holds the receive lock while the transport takes it). The buffers
    * are in write mode between operations. `closed`, `eofSent`, `brokenForSends` and `broken` are
    * volatile and only ever become true or non-null.
    */
@@ -227,7 +229,9 @@ public final class TlsStream implements ByteStream {
       switch (engine.getHandshakeStatus()) {
         case NEED_WRAP -> wrapAndSend(EMPTY);
         case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
-          if (!unwrapOnce(false)) {
+          // true: this loop wraps what the engine wants sent, so that a transport failure in
+          // the last flight fails the handshake instead of being left to a later send
+          if (!unwrapOnce(true)) {
             throw new SSLHandshakeException(
                 "the connection ended during the TLS handshake (" + transport + ")");
           }
@@ -289,9 +293,9 @@ public final class TlsStream implements ByteStream {
 
   /**
    * Decrypts what {@code netIn} holds, reading from the transport while it holds too little for a
-   * record; answers handshake messages unless the caller holds the send lock (a sender then
-   * wraps the answer itself). Returns {@code false} if the transport ended first. Receive lock
-   * held (or the handshake, before the stream is shared).
+   * record; answers handshake messages unless the caller wraps them itself (a sender, which holds
+   * the send lock, or the handshake's own loop). Returns {@code false} if the transport ended
+   * first. Receive lock held (or the handshake, before the stream is shared).
    */
   private boolean unwrapOnce(boolean sendLockHeld) throws SSLException {
     while (true) {
@@ -543,7 +547,12 @@ public final class TlsStream implements ByteStream {
       eofSent = true;
       requireNotBrokenForSends();
       engine.closeOutbound();
-      wrapAndSend(EMPTY);
+      // The engine may hold a reply queued before the close_notify (a key update's), and each
+      // wrap emits one record; after a TLS 1.2 peer's close_notify our answer already ended it.
+      while (!engine.isOutboundDone()) {
+        requireNotBrokenForSends();
+        wrapAndSend(EMPTY);
+      }
     } catch (SSLException e) {
       throw fail(e);
     } finally {
