@@ -116,47 +116,19 @@ class TlsTest {
     return engine;
   }
 
-  /** A transport whose sends, once its gate is closed, wait until they are cancelled. */
-  private static final class Gated implements ByteStream {
+  /**
+   * A transport that passes sends through, or keeps them instead of sending them ({@code
+   * CAPTURE}), or holds them until they are cancelled ({@code HOLD}).
+   */
+  private static final class Intercepted implements ByteStream {
+    enum Mode { PASS, CAPTURE, HOLD }
+
     private final ByteStream inner;
     private final Event never = new Event();
-    volatile boolean closed;
-
-    Gated(ByteStream inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public int receive(ByteBuffer dst) {
-      return inner.receive(dst);
-    }
-
-    @Override
-    public void send(ByteBuffer src) {
-      if (closed) {
-        never.await();
-      }
-      inner.send(src);
-    }
-
-    @Override
-    public void sendEof() {
-      inner.sendEof();
-    }
-
-    @Override
-    public void close() {
-      inner.close();
-    }
-  }
-
-  /** A transport that, once capturing, keeps what is sent instead of sending it. */
-  private static final class Capturing implements ByteStream {
-    private final ByteStream inner;
     final ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    volatile boolean capture;
+    volatile Mode mode = Mode.PASS;
 
-    Capturing(ByteStream inner) {
+    Intercepted(ByteStream inner) {
       this.inner = inner;
     }
 
@@ -167,11 +139,13 @@ class TlsTest {
 
     @Override
     public void send(ByteBuffer src) {
-      if (capture) {
-        captured.write(src.array(), src.arrayOffset() + src.position(), src.remaining());
-        src.position(src.limit());
-      } else {
-        inner.send(src);
+      switch (mode) {
+        case PASS -> inner.send(src);
+        case CAPTURE -> {
+          captured.write(src.array(), src.arrayOffset() + src.position(), src.remaining());
+          src.position(src.limit());
+        }
+        case HOLD -> never.await();
       }
     }
 
@@ -340,10 +314,10 @@ class TlsTest {
   void receiveCancelledByADeadline_consumesNothing_andTheStreamStaysUsable(Backend backend) {
     String got = Runs.run(backend, () -> {
       ByteStreams.Pair raw = ByteStreams.memoryPair();
-      Capturing capturing = new Capturing(raw.a());
+      Intercepted capturing = new Intercepted(raw.a());
       ByteStreams.Pair p = handshaken(new ByteStreams.Pair(capturing, raw.b()));
       try (ByteStream client = p.a(); ByteStream server = p.b()) {
-        capturing.capture = true;
+        capturing.mode = Intercepted.Mode.CAPTURE;
         client.send(bytes("every byte, after a cancelled receive per 10 bytes of its record"));
         byte[] record = capturing.captured.toByteArray();
         // The record arrives 10 bytes at a time; a receive cancelled after each piece must keep
@@ -391,10 +365,10 @@ class TlsTest {
   void sendCancelledAfterItEncrypted_breaksTheStreamForSends(Backend backend) {
     Throwable next = Runs.run(backend, () -> {
       ByteStreams.Pair raw = ByteStreams.memoryPair();
-      Gated gated = new Gated(raw.a());
-      ByteStreams.Pair p = handshaken(new ByteStreams.Pair(gated, raw.b()));
+      Intercepted held = new Intercepted(raw.a());
+      ByteStreams.Pair p = handshaken(new ByteStreams.Pair(held, raw.b()));
       try (ByteStream client = p.a(); ByteStream server = p.b()) {
-        gated.closed = true;
+        held.mode = Intercepted.Mode.HOLD;
         CancelScope scope = CancelScope.withTimeout(Duration.ofMillis(20));
         scope.run(() -> client.send(bytes("nobody receives this, so the send waits")));
         assertTrue(scope.cancelledCaught());

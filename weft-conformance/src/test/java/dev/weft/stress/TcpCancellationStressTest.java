@@ -10,14 +10,10 @@ import dev.weft.net.TcpStream;
 import dev.weft.spi.Backend;
 import dev.weft.spi.BackendFeature;
 import dev.weft.task.TaskGroup;
-import dev.weft.time.Timeouts;
+import dev.weft.testing.NumberedBytes;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.time.Duration;
-import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -46,39 +42,11 @@ class TcpCancellationStressTest {
         try (TcpStream client = Tcp.connect(listener.localAddress());
             TcpStream server = listener.accept()) {
           TaskGroup.run(g -> {
-            g.startSoon("sender", () -> {
-              Random random = new Random(seed);
-              int sent = 0;
-              while (sent < BYTES) {
-                int n = Math.min(BYTES - sent, 1 + random.nextInt(200));
-                ByteBuffer chunk = ByteBuffer.allocate(n);
-                for (int i = 0; i < n; i++) {
-                  chunk.put((byte) (sent + i));
-                }
-                client.send(chunk.flip());
-                sent += n;
-                dev.weft.Weft.sleep(Duration.ofNanos(random.nextInt(300_000)));
-              }
-            });
-            Random random = new Random(seed * 31);
-            ByteBuffer buffer = ByteBuffer.allocate(3_000);
-            while (received[0] < BYTES) {
-              buffer.clear();
-              Optional<Integer> got = Timeouts.resultWithin(
-                  Duration.ofNanos(random.nextInt(300_000)), () -> server.receive(buffer));
-              receives.incrementAndGet();
-              if (got.isEmpty()) {
-                cancelled.incrementAndGet();
-                continue;
-              }
-              int n = got.get();
-              assertEquals(true, n > 0, "the stream ended after " + received[0] + " bytes");
-              for (int i = 0; i < n; i++) {
-                assertEquals((byte) (received[0] + i), buffer.get(i),
-                    "byte " + (received[0] + i) + " (seed " + seed + ")");
-              }
-              received[0] += n;
-            }
+            g.startSoon("sender", () -> NumberedBytes.send(client, BYTES, 200, seed));
+            int[] counts = NumberedBytes.receiveUnderDeadlines(server, BYTES, seed);
+            receives.addAndGet(counts[0]);
+            cancelled.addAndGet(counts[1]);
+            received[0] = counts[2];
           });
         }
       });

@@ -10,15 +10,12 @@ import dev.weft.net.TlsStream;
 import dev.weft.spi.Backend;
 import dev.weft.spi.BackendFeature;
 import dev.weft.task.TaskGroup;
+import dev.weft.testing.NumberedBytes;
 import dev.weft.testing.TestCertificates;
-import dev.weft.time.Timeouts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.time.Duration;
-import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -53,20 +50,7 @@ class TlsCancellationStressTest {
         });
         try (TlsStream sender = client[0]; TlsStream server = serverEnd.get()) {
           TaskGroup.run(g -> {
-            g.startSoon("sender", () -> {
-              Random random = new Random(seed);
-              int sent = 0;
-              while (sent < BYTES) {
-                int n = Math.min(BYTES - sent, 1 + random.nextInt(400));
-                ByteBuffer chunk = ByteBuffer.allocate(n);
-                for (int i = 0; i < n; i++) {
-                  chunk.put((byte) (sent + i));
-                }
-                sender.send(chunk.flip());
-                sent += n;
-                dev.weft.Weft.sleep(Duration.ofNanos(random.nextInt(300_000)));
-              }
-            });
+            g.startSoon("sender", () -> NumberedBytes.send(sender, BYTES, 400, seed));
             g.startSoon("the receiving side's own sends", () -> {
               ByteBuffer ping = ByteBuffer.allocate(64);
               for (int i = 0; i < 200; i++) {
@@ -80,25 +64,10 @@ class TlsCancellationStressTest {
                 total += sender.receive(sink.clear());
               }
             });
-            Random random = new Random(seed * 31);
-            ByteBuffer buffer = ByteBuffer.allocate(3_000);
-            while (received[0] < BYTES) {
-              buffer.clear();
-              Optional<Integer> got = Timeouts.resultWithin(
-                  Duration.ofNanos(random.nextInt(300_000)), () -> server.receive(buffer));
-              receives.incrementAndGet();
-              if (got.isEmpty()) {
-                cancelled.incrementAndGet();
-                continue;
-              }
-              int n = got.get();
-              assertEquals(true, n > 0, "the stream ended after " + received[0] + " bytes");
-              for (int i = 0; i < n; i++) {
-                assertEquals((byte) (received[0] + i), buffer.get(i),
-                    "byte " + (received[0] + i) + " (seed " + seed + ")");
-              }
-              received[0] += n;
-            }
+            int[] counts = NumberedBytes.receiveUnderDeadlines(server, BYTES, seed);
+            receives.addAndGet(counts[0]);
+            cancelled.addAndGet(counts[1]);
+            received[0] = counts[2];
           });
         }
       });

@@ -1,6 +1,7 @@
 package dev.weft.net;
 
 import dev.weft.internal.core.Checkpoints;
+import dev.weft.internal.stream.ByteArguments;
 import dev.weft.stream.BrokenResourceException;
 import dev.weft.stream.ByteStream;
 import dev.weft.stream.ClosedResourceException;
@@ -57,11 +58,7 @@ abstract sealed class ChannelStream implements ByteStream permits TcpStream, Uni
 
   @Override
   public int receive(ByteBuffer dst) {
-    if (!dst.hasRemaining()) {
-      throw new IllegalArgumentException(
-          "dst must have room for at least one byte, but has none (position = limit = "
-              + dst.limit() + ")");
-    }
+    ByteArguments.requireRoom(dst);
     Checkpoints.checkpoint();
     requireOpen();
     if (!receiving.compareAndSet(false, true)) {

@@ -1,6 +1,7 @@
 package dev.weft.net;
 
 import dev.weft.internal.core.Checkpoints;
+import dev.weft.internal.stream.ByteArguments;
 import dev.weft.internal.stream.SendsWithoutWaiting;
 import dev.weft.stream.BrokenResourceException;
 import dev.weft.stream.ByteStream;
@@ -17,8 +18,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
@@ -254,11 +255,7 @@ public final class TlsStream implements ByteStream {
 
   @Override
   public int receive(ByteBuffer dst) {
-    if (!dst.hasRemaining()) {
-      throw new IllegalArgumentException(
-          "dst must have room for at least one byte, but has none (position = limit = "
-              + dst.limit() + ")");
-    }
+    ByteArguments.requireRoom(dst);
     Checkpoints.checkpoint();
     requireOpen();
     if (!receiving.compareAndSet(false, true)) {

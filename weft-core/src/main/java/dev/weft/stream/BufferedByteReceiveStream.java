@@ -1,5 +1,6 @@
 package dev.weft.stream;
 
+import dev.weft.internal.stream.ByteArguments;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
@@ -40,9 +41,7 @@ public final class BufferedByteReceiveStream implements ByteReceiveStream {
    */
   @Override
   public int receive(ByteBuffer dst) {
-    if (!dst.hasRemaining()) {
-      throw new IllegalArgumentException("dst must have room for at least one byte, but has none");
-    }
+    ByteArguments.requireRoom(dst);
     if (end > start) {
       int n = Math.min(end - start, dst.remaining());
       dst.put(buffer, start, n);

@@ -51,11 +51,7 @@ public final class ByteQueue {
   // ---- receive --------------------------------------------------------------------------------
 
   public int receive(ByteBuffer dst) {
-    if (!dst.hasRemaining()) {
-      throw new IllegalArgumentException(
-          "dst must have room for at least one byte, but has none (position = limit = "
-              + dst.limit() + ")");
-    }
+    ByteArguments.requireRoom(dst);
     Task me = Task.current();
     Checkpoints.checkpoint(me);
     try {
