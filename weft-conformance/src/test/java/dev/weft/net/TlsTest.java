@@ -16,6 +16,8 @@ import dev.weft.stream.BrokenResourceException;
 import dev.weft.stream.ByteStream;
 import dev.weft.stream.ByteStreams;
 import dev.weft.stream.ClosedResourceException;
+import dev.weft.stream.FramedStream;
+import dev.weft.stream.TextStream;
 import dev.weft.sync.Event;
 import dev.weft.task.TaskGroup;
 import dev.weft.testing.Outcomes;
@@ -120,7 +122,7 @@ class TlsTest {
    * A transport that passes sends through, or keeps them instead of sending them ({@code
    * CAPTURE}), or holds them until they are cancelled ({@code HOLD}).
    */
-  private static final class Intercepted implements ByteStream {
+  private static class Intercepted implements ByteStream {
     enum Mode { PASS, CAPTURE, HOLD }
 
     private final ByteStream inner;
@@ -281,6 +283,30 @@ class TlsTest {
       assertTrue(assertThrows(NullPointerException.class,
           () -> new TlsListener(null, SERVER)).getMessage().contains("listener"));
     });
+  }
+
+  @WeftTest
+  void aTransportWhoseToStringThrows_isDescribedSafely(Backend backend) {
+    String[] got = Runs.run(backend, () -> {
+      ByteStreams.Pair raw = ByteStreams.memoryPair();
+      ByteStream hostile = new Intercepted(raw.a()) {
+        @Override
+        public String toString() {
+          throw new IllegalStateException("hostile toString");
+        }
+      };
+      ByteStreams.Pair p = handshaken(new ByteStreams.Pair(hostile, raw.b()));
+      try (ByteStream client = p.a(); ByteStream server = p.b()) {
+        String tls = client.toString();
+        String text = new TextStream(hostile, StandardCharsets.UTF_8).toString();
+        String frames = new FramedStream(hostile, 16).toString();
+        return new String[] {tls, text, frames};
+      }
+    });
+
+    for (String text : got) {
+      assertTrue(text.contains("its toString() threw java.lang.IllegalStateException"), text);
+    }
   }
 
   // ---- N11 ------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 package dev.weft.net;
 
 import dev.weft.internal.core.Checkpoints;
+import dev.weft.internal.core.SafeStrings;
 import dev.weft.internal.stream.ByteArguments;
 import dev.weft.internal.stream.SendsWithoutWaiting;
 import dev.weft.stream.BrokenResourceException;
@@ -234,7 +235,7 @@ public final class TlsStream implements ByteStream {
           // the last flight fails the handshake instead of being left to a later send
           if (!unwrapOnce(true)) {
             throw new SSLHandshakeException(
-                "the connection ended during the TLS handshake (" + transport + ")");
+                "the connection ended during the TLS handshake (" + SafeStrings.of(transport) + ")");
           }
         }
         case NEED_TASK -> runDelegatedTasks();
@@ -243,7 +244,8 @@ public final class TlsStream implements ByteStream {
           // end the session without an exception and leave NOT_HANDSHAKING: not a handshake.
           if (inboundDone || engine.isInboundDone() || engine.isOutboundDone()) {
             throw new SSLHandshakeException(
-                "the peer ended the TLS session during the handshake (" + transport + ")");
+                "the peer ended the TLS session during the handshake (" + SafeStrings.of(transport)
+                    + ")");
           }
           return;
         }
@@ -712,6 +714,6 @@ public final class TlsStream implements ByteStream {
 
   @Override
   public String toString() {
-    return "TLS stream over " + transport;
+    return "TLS stream over " + SafeStrings.of(transport); // a user's transport may throw
   }
 }

@@ -1,5 +1,6 @@
 package dev.weft.stream;
 
+import dev.weft.internal.core.SafeStrings;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 
@@ -52,7 +53,7 @@ public final class FramedStream implements AutoCloseable {
    */
   public byte[] receive() {
     if (broken) {
-      throw new BrokenResourceException("an earlier frame of " + stream + " was bad; the stream"
+      throw new BrokenResourceException("an earlier frame of " + SafeStrings.of(stream) + " was bad; the stream"
           + " cannot find the start of the next one");
     }
     try {
@@ -107,6 +108,6 @@ public final class FramedStream implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "frames over " + stream;
+    return "frames over " + SafeStrings.of(stream);
   }
 }

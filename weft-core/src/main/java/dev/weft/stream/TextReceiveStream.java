@@ -1,5 +1,6 @@
 package dev.weft.stream;
 
+import dev.weft.internal.core.SafeStrings;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -96,6 +97,6 @@ public final class TextReceiveStream implements AutoCloseable {
 
   @Override
   public String toString() {
-    return decoder.charset() + " text from " + in;
+    return decoder.charset() + " text from " + SafeStrings.of(in);
   }
 }

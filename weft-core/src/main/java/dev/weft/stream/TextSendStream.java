@@ -1,5 +1,6 @@
 package dev.weft.stream;
 
+import dev.weft.internal.core.SafeStrings;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -62,6 +63,6 @@ public final class TextSendStream implements AutoCloseable {
 
   @Override
   public String toString() {
-    return encoder.charset() + " text to " + out;
+    return encoder.charset() + " text to " + SafeStrings.of(out);
   }
 }

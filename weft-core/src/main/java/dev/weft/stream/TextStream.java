@@ -1,5 +1,6 @@
 package dev.weft.stream;
 
+import dev.weft.internal.core.SafeStrings;
 import java.nio.charset.Charset;
 import java.util.Objects;
 
@@ -60,6 +61,6 @@ public final class TextStream implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "text over " + stream;
+    return "text over " + SafeStrings.of(stream);
   }
 }
