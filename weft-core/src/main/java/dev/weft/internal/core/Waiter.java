@@ -194,15 +194,20 @@ public final class Waiter<V> {
     for (int spins = spinsBeforePark; spins > 0 && state == WAITING; spins--) {
       Thread.onSpinWait();
     }
-    if (t != null && state == WAITING) {
-      parkedSince = t.runner.clock.nanoTime(); // only on the way to a park: off the fast path
-    }
-    // Announce the park: a completer that decides after this unparks us; one that decided before
-    // made this CAS fail, and we do not park at all.
-    STATE.compareAndSet(this, WAITING, PARKED);
     boolean interrupted = false;
-    Object event = state == PARKED ? WeftEvents.waitStarted() : null; // JFR (O4), parks only
-    Object blocker = blockerForDumps();
+    Object event = null;
+    Object blocker = null;
+    if (state == WAITING) { // still waiting after the spin: the way to a park, off the fast path
+      if (t != null) {
+        parkedSince = t.runner.clock.nanoTime();
+      }
+      // Announce the park: a completer that decides after this unparks us; one that decided
+      // before made this CAS fail, and we do not park at all.
+      if (STATE.compareAndSet(this, WAITING, PARKED)) {
+        event = WeftEvents.waitStarted(); // JFR (O4), parks only
+        blocker = blockerForDumps();
+      }
+    }
     try {
       while (state == PARKED) {
         try {
@@ -289,8 +294,19 @@ public final class Waiter<V> {
    */
   private Object blockerForDumps() {
     Object r = resource;
-    return r != null && r.getClass().getName().startsWith("dev.weft.") ? r : this;
+    return r != null && WEFTS_OWN.get(r.getClass()) ? r : this;
   }
+
+  /**
+   * Whether a class is one of Weft's own, decided once per class: the name test it caches was the
+   * most sampled frame of a rendezvous stream and a buffered one in JFR profiles (benchmarks.md).
+   */
+  private static final ClassValue<Boolean> WEFTS_OWN = new ClassValue<>() {
+    @Override
+    protected Boolean computeValue(Class<?> type) {
+      return type.getName().startsWith("dev.weft.");
+    }
+  };
 
   /** What is waited on (for reports and the deadlock watchdog). */
   Object resource() {
