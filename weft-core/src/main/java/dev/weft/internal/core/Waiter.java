@@ -196,21 +196,23 @@ public final class Waiter<V> {
     }
     boolean interrupted = false;
     Object event = null;
-    Object blocker = null;
-    if (state == WAITING) { // still waiting after the spin: the way to a park, off the fast path
-      if (t != null) {
-        parkedSince = t.runner.clock.nanoTime();
-      }
-      // Announce the park: a completer that decides after this unparks us; one that decided
-      // before made this CAS fail, and we do not park at all.
-      if (STATE.compareAndSet(this, WAITING, PARKED)) {
-        event = WeftEvents.waitStarted(); // JFR (O4), parks only
-        blocker = blockerForDumps();
-      }
-    }
+    Object blocker = this;
     try {
-      while (state == PARKED) {
+      // Not entered when the spin saw the decision: such a wait neither announces nor parks.
+      for (Object s; (s = state) == WAITING || s == PARKED; ) {
         try {
+          if (s == WAITING) { // the way to a park, once (again only after an error here)
+            if (t != null) {
+              parkedSince = t.runner.clock.nanoTime();
+            }
+            // Announce the park: a completer that decides after this unparks us; one that
+            // decided before made this CAS fail, and we do not park at all.
+            if (!STATE.compareAndSet(this, WAITING, PARKED)) {
+              continue;
+            }
+            event = WeftEvents.waitStarted(); // JFR (O4), parks only
+            blocker = blockerForDumps();
+          }
           StackHeadroom.ensure(); // never overflow inside the JDK's own parking code
           PARKS.increment();
           parker.park(blocker);
@@ -224,12 +226,13 @@ public final class Waiter<V> {
             }
           }
         } catch (VirtualMachineError e) {
-          // A stack overflow (or out of memory) in the JDK's parking code, or while it resumes
-          // the thread, must not leave a waiter that a completer could still grant. Still
-          // waiting and cancellable: take it back (the operation then had no effect) and throw.
-          // Otherwise the outcome is not the error's: a completed wait returns its grant, which
-          // must not be lost, and an uncancellable one waits on (H3).
-          if (cancellable && STATE.compareAndSet(this, PARKED, ABORTED)) {
+          // A stack overflow (or out of memory) on the way to the park, in the JDK's parking
+          // code, or while it resumes the thread, must not leave a waiter that a completer could
+          // still grant. Still waiting and cancellable: take it back (the operation then had no
+          // effect) and throw. Otherwise the outcome is not the error's: a completed wait returns
+          // its grant, which must not be lost, and an uncancellable one waits on (H3).
+          if (cancellable && (STATE.compareAndSet(this, PARKED, ABORTED)
+              || STATE.compareAndSet(this, WAITING, ABORTED))) {
             throw e;
           }
         }
