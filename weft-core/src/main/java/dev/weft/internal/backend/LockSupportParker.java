@@ -27,11 +27,40 @@ public final class LockSupportParker implements Parker {
    * the same way, for rendezvous channels only: 128 times on up to 4 processors, 1,024 above, never
    * on one.
    */
-  private static final int RENDEZVOUS_SPINS = rendezvousSpins(
+  private static final int PLATFORM_RENDEZVOUS_SPINS = rendezvousSpins(
       Runtime.getRuntime().availableProcessors());
 
-  private static int rendezvousSpins(int processors) {
-    return processors == 1 ? 0 : processors <= 4 ? 128 : 1024;
+  /**
+   * For a virtual thread what counts is how many carriers can run at once: the JDK's scheduler has
+   * as many as {@code jdk.virtualThreadScheduler.parallelism} says (the processors by default). On
+   * one carrier the other side of a rendezvous cannot run while this one spins: every spin is lost,
+   * and a rendezvous moved 0.27 M items/s with the processors' count of spins (docs/benchmarks.md).
+   */
+  private static final int VIRTUAL_RENDEZVOUS_SPINS = rendezvousSpins(Math.min(
+      Runtime.getRuntime().availableProcessors(),
+      carriers(System.getProperty("jdk.virtualThreadScheduler.parallelism"),
+          Runtime.getRuntime().availableProcessors())));
+
+  static int rendezvousSpins(int processors) {
+    return processors <= 1 ? 0 : processors <= 4 ? 128 : 1024;
+  }
+
+  /**
+   * The virtual-thread scheduler's carriers: {@code parallelism} (the JDK's system property) when
+   * it is a positive number, else {@code processors}, as the JDK's default scheduler decides.
+   */
+  static int carriers(String parallelism, int processors) {
+    if (parallelism != null) {
+      try {
+        int p = Integer.parseInt(parallelism.trim());
+        if (p > 0) {
+          return p;
+        }
+      } catch (NumberFormatException e) {
+        // the JDK's scheduler refuses to start with it; the processors are the best guess here
+      }
+    }
+    return processors;
   }
 
   private LockSupportParker() {}
@@ -43,7 +72,9 @@ public final class LockSupportParker implements Parker {
 
   @Override
   public int spinsBeforeRendezvousPark() {
-    return Math.max(RENDEZVOUS_SPINS, spinsBeforePark());
+    return Thread.currentThread().isVirtual()
+        ? VIRTUAL_RENDEZVOUS_SPINS
+        : Math.max(PLATFORM_RENDEZVOUS_SPINS, PLATFORM_SPINS);
   }
 
   @Override
