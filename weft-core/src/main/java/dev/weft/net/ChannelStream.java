@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * One receive and one send may run at once (from different tasks); a second of either throws
  * {@link BusyResourceException}. {@link #close} may be called from any thread.
  */
-abstract sealed class ChannelStream implements ByteStream permits TcpStream, UnixStream {
+abstract sealed class ChannelStream extends ChannelSocket<SocketChannel> implements ByteStream
+    permits TcpStream, UnixStream {
 
   /*
    * Implementation notes. The channel is non-blocking, and the JDK installs its "close the channel
@@ -39,11 +40,8 @@ abstract sealed class ChannelStream implements ByteStream permits TcpStream, Uni
    * volatile flags written once.
    */
 
-  final SocketChannel channel;
-  private final ChannelWaits waits;
   private final AtomicBoolean receiving = new AtomicBoolean();
   private final AtomicBoolean sending = new AtomicBoolean();
-  volatile boolean closed;
   private volatile boolean eofSent;
   private volatile boolean brokenForSends;
 
@@ -51,9 +49,7 @@ abstract sealed class ChannelStream implements ByteStream permits TcpStream, Uni
   abstract String peerDescription();
 
   ChannelStream(SocketChannel channel) throws IOException {
-    channel.configureBlocking(false);
-    this.channel = channel;
-    this.waits = new ChannelWaits(channel, this);
+    super(channel);
   }
 
   @Override
@@ -166,52 +162,4 @@ abstract sealed class ChannelStream implements ByteStream permits TcpStream, Uni
       throw new BrokenResourceException("the connection broke: " + e.getMessage(), e);
     }
   }
-
-  @Override
-  public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    waits.closeChannel();
-  }
-
-  /**
-   * Sets a socket option, such as {@link java.net.StandardSocketOptions#TCP_NODELAY} or {@link
-   * java.net.StandardSocketOptions#SO_KEEPALIVE}. Not a checkpoint.
-   *
-   * @param <T> the option's type
-   * @param option the option
-   * @param value its new value
-   * @throws UnsupportedOperationException if this kind of socket has no such option
-   * @throws IllegalArgumentException if {@code value} is not valid for {@code option}
-   * @throws ClosedResourceException if the socket is closed
-   */
-  public <T> void setOption(java.net.SocketOption<T> option, T value) {
-    SocketOptions.set(channel, option, value, this);
-  }
-
-  /**
-   * Returns the value of a socket option. Not a checkpoint.
-   *
-   * @param <T> the option's type
-   * @param option the option
-   * @return its value
-   * @throws UnsupportedOperationException if this kind of socket has no such option
-   * @throws ClosedResourceException if the socket is closed
-   */
-  public <T> T option(java.net.SocketOption<T> option) {
-    return SocketOptions.get(channel, option, this);
-  }
-
-  private void requireOpen() {
-    if (closed) {
-      throw new ClosedResourceException(this + " was closed");
-    }
-  }
-
-  ClosedResourceException closedWhile(String doing) {
-    return new ClosedResourceException(this + " was closed while it was " + doing);
-  }
-
 }

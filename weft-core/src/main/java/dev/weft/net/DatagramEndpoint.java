@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A UDP socket whose receive and send are ordinary Weft waits (semantics N15); {@link UdpSocket}
  * and {@link ConnectedUdpSocket} give it their shapes.
  */
-abstract sealed class DatagramEndpoint implements AutoCloseable
+abstract sealed class DatagramEndpoint extends ChannelSocket<DatagramChannel>
     permits UdpSocket, ConnectedUdpSocket {
 
   /*
@@ -32,17 +32,12 @@ abstract sealed class DatagramEndpoint implements AutoCloseable
   /** The largest UDP payload over IPv4 (65,535 minus the IP and UDP headers). */
   static final int MAX_DATAGRAM = 65_507;
 
-  final DatagramChannel channel;
-  private final ChannelWaits waits;
   private final AtomicBoolean receiving = new AtomicBoolean();
   private final AtomicBoolean sending = new AtomicBoolean();
   private final ByteBuffer receiveBuffer = ByteBuffer.allocate(MAX_DATAGRAM + 1);
-  private volatile boolean closed;
 
   DatagramEndpoint(DatagramChannel channel) throws IOException {
-    channel.configureBlocking(false);
-    this.channel = channel;
-    this.waits = new ChannelWaits(channel, this);
+    super(channel);
   }
 
   final Datagram receiveDatagram() {
@@ -120,53 +115,5 @@ abstract sealed class DatagramEndpoint implements AutoCloseable
     } catch (IOException e) {
       throw closedWhile("asked for its address");
     }
-  }
-
-  /** Closes the socket; a receive or send in progress throws {@link ClosedResourceException}. */
-  @Override
-  public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    waits.closeChannel();
-  }
-
-  /**
-   * Sets a socket option, such as {@link java.net.StandardSocketOptions#TCP_NODELAY} or {@link
-   * java.net.StandardSocketOptions#SO_KEEPALIVE}. Not a checkpoint.
-   *
-   * @param <T> the option's type
-   * @param option the option
-   * @param value its new value
-   * @throws UnsupportedOperationException if this kind of socket has no such option
-   * @throws IllegalArgumentException if {@code value} is not valid for {@code option}
-   * @throws ClosedResourceException if the socket is closed
-   */
-  public <T> void setOption(java.net.SocketOption<T> option, T value) {
-    SocketOptions.set(channel, option, value, this);
-  }
-
-  /**
-   * Returns the value of a socket option. Not a checkpoint.
-   *
-   * @param <T> the option's type
-   * @param option the option
-   * @return its value
-   * @throws UnsupportedOperationException if this kind of socket has no such option
-   * @throws ClosedResourceException if the socket is closed
-   */
-  public <T> T option(java.net.SocketOption<T> option) {
-    return SocketOptions.get(channel, option, this);
-  }
-
-  private void requireOpen() {
-    if (closed) {
-      throw new ClosedResourceException(this + " was closed");
-    }
-  }
-
-  final ClosedResourceException closedWhile(String doing) {
-    return new ClosedResourceException(this + " was closed while it was " + doing);
   }
 }
